@@ -1,0 +1,64 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { AppError } from '@permed/http';
+
+const ISSUER = 'permed-calls';
+const AUDIENCE = 'permed-calls';
+
+export interface AccessClaims {
+  userId: string;
+  sessionId: string;
+}
+
+export function signingKey(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+/** A short-lived HS256 access token naming its session, so revoking the session ends it at once. */
+export async function signAccessToken(
+  claims: AccessClaims,
+  key: Uint8Array,
+  now: Date,
+  ttlSeconds: number,
+): Promise<{ token: string; expiresAt: Date }> {
+  const iat = Math.floor(now.getTime() / 1000);
+  const exp = iat + ttlSeconds;
+  const token = await new SignJWT({ sid: claims.sessionId })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(claims.userId)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(key);
+  return { token, expiresAt: new Date(exp * 1000) };
+}
+
+export async function verifyAccessToken(token: string, key: Uint8Array, now: Date): Promise<AccessClaims> {
+  try {
+    const { payload } = await jwtVerify(token, key, {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+      currentDate: now,
+      clockTolerance: 0,
+    });
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
+      throw new AppError('TOKEN_INVALID', 'The token lacks its subject or session');
+    }
+    return { userId: payload.sub, sessionId: payload.sid };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    if (error instanceof joseErrors.JWTExpired)
+      throw new AppError('TOKEN_EXPIRED', 'Refresh the session or sign in again');
+    throw new AppError('TOKEN_INVALID');
+  }
+}
+
+export function newRefreshToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+
+const booleanish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/**
+ * Every environment variable the platform reads, with what it means. This module is the only
+ * reader of process.env (an ESLint rule enforces it), so the table below is the complete list.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'])
+    .default('development')
+    .describe('development, test or production; production refuses the development defaults of secrets.'),
+  HOST: z.string().default('127.0.0.1').describe('Interface the HTTP server listens on.'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('Port of the all-in-one platform.'),
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe(
+      'Externally visible base URL, used in e-mails and the .ics feed; defaults to http://HOST:PORT.',
+    ),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('PostgreSQL connection URL. Unset: embedded PGlite with its data in DATA_DIR/pglite.'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20).describe('postgres.js pool size.'),
+  DATA_DIR: z
+    .string()
+    .default('./.data')
+    .describe('Directory for local state: the PGlite database, the blob store and the development mailbox.'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level.'),
+  AUTH_SECRET: z
+    .string()
+    .min(32)
+    .default('development-only-secret-change-me-0123456789')
+    .describe('HMAC key (>= 32 characters) that signs access tokens. Must be set in production.'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(86_400)
+    .default(900)
+    .describe('Access token lifetime.'),
+  SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 24 * 3600)
+    .describe('Refresh session lifetime; a session is revoked by logout.'),
+  PASSWORD_HASH_LOG_N: z.coerce
+    .number()
+    .int()
+    .min(14)
+    .max(20)
+    .default(17)
+    .describe('scrypt cost as log2(N); 17 (128 MiB) is the OWASP minimum. Stored with each hash.'),
+  ADMIN_EMAIL: z
+    .string()
+    .email()
+    .optional()
+    .describe('E-mail of the first administrator, created at start-up if absent.'),
+  ADMIN_PASSWORD: z
+    .string()
+    .min(12)
+    .optional()
+    .describe('Password of the first administrator (>= 12 characters); used only when ADMIN_EMAIL is set.'),
+  SEED_DEMO: booleanish
+    .default(true)
+    .describe('Seed demo users and calls on first start (never in production).'),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024)
+    .describe('Largest JSON body accepted; uploads have their own limit from the call.'),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .describe('Authentication requests per client IP per minute.'),
+  SMTP_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe(
+      'SMTP server for outgoing e-mail. Unset: mail is written to DATA_DIR/mailbox for a person to read.',
+    ),
+  MAIL_FROM: z
+    .string()
+    .default('PerMed Calls <no-reply@permed-calls.invalid>')
+    .describe('Sender of outgoing mail.'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  readonly issues: { variable: string; message: string }[];
+  constructor(issues: { variable: string; message: string }[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+/** Parses the given environment (process.env by default) into a typed, validated config. */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Config> = {},
+): Config {
+  // Empty strings mean "unset": shells and compose files often export VAR= .
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '?'),
+        message: issue.message,
+      })),
+    );
+  }
+  const config = { ...parsed.data, ...overrides };
+  if (config.NODE_ENV === 'production') {
+    const problems: { variable: string; message: string }[] = [];
+    if (config.AUTH_SECRET === configSchema.shape.AUTH_SECRET.parse(undefined)) {
+      problems.push({ variable: 'AUTH_SECRET', message: 'must be set in production' });
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+    config.SEED_DEMO = false;
+  }
+  return config;
+}
+
+/** Test and script helper: a config from defaults plus overrides, ignoring the process environment. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return loadConfig(
+    { NODE_ENV: 'test', LOG_LEVEL: 'silent', PASSWORD_HASH_LOG_N: '14', SEED_DEMO: 'false' },
+    overrides,
+  );
+}
+
+/** Documentation table of the variables, for the README and `pnpm cli config`. */
+export function describeConfig(): { variable: string; description: string }[] {
+  return Object.entries(configSchema.shape).map(([variable, schema]) => ({
+    variable,
+    description: schema.description ?? '',
+  }));
+}
+
+/** The few process facts other packages need, read here so nothing else touches process.env. */
+export const runtime = {
+  get isCi(): boolean {
+    return Boolean(process.env.CI);
+  },
+  get testDatabaseUrl(): string | undefined {
+    return process.env.TEST_DATABASE_URL || undefined;
+  },
+};

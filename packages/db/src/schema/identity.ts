@@ -1,0 +1,65 @@
+import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+/** A person who signs in. E-mail is stored lower-cased; the password hash is scrypt (see @permed/auth). */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    email: text().notNull(),
+    displayName: text().notNull(),
+    passwordHash: text(),
+    createdAt: timestamp({ withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    disabledAt: timestamp({ withTimezone: true, mode: 'date' }),
+  },
+  (t) => [uniqueIndex('users_email_key').on(t.email)],
+);
+
+/**
+ * A refresh session. Only a SHA-256 of the refresh token is stored, so a leaked table does not
+ * let anyone sign in. Access tokens name their session, so logout (revocation) takes effect at once.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    refreshTokenHash: text().notNull(),
+    createdAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
+    expiresAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
+    revokedAt: timestamp({ withTimezone: true, mode: 'date' }),
+    userAgent: text(),
+    ip: text(),
+  },
+  (t) => [
+    uniqueIndex('sessions_refresh_token_hash_key').on(t.refreshTokenHash),
+    index('sessions_user_idx').on(t.userId),
+  ],
+);
+
+/**
+ * What a user may do, and where. scopeType/scopeId narrow the role: call-office per call,
+ * funder per funder, applicant per proposal (with a proposal role), reviewer per call.
+ * scopeType 'global' with scopeId '*' is the whole platform (admin, or a call office for all calls).
+ */
+export const roleGrants = pgTable(
+  'role_grants',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text({ enum: ['admin', 'call-office', 'funder', 'applicant', 'reviewer'] }).notNull(),
+    scopeType: text({ enum: ['global', 'call', 'funder', 'proposal'] }).notNull(),
+    scopeId: text().notNull(),
+    /** For applicants: coordinator, editor or viewer. */
+    subRole: text(),
+    createdAt: timestamp({ withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    grantedBy: uuid(),
+  },
+  (t) => [
+    uniqueIndex('role_grants_unique').on(t.userId, t.role, t.scopeType, t.scopeId),
+    index('role_grants_scope_idx').on(t.scopeType, t.scopeId),
+  ],
+);

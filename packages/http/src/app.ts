@@ -1,0 +1,374 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import sjson from 'secure-json-parse';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type RawServerDefault,
+} from 'fastify';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from '@permed/config';
+import { AppError, toProblem, type FieldProblem } from './errors.ts';
+import { hasAnyRole, type Access, type Principal } from './access.ts';
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    /** Set by the access guard on authenticated routes; null on public ones without a token. */
+    principal: Principal | null;
+  }
+}
+
+export interface Authenticator {
+  /** Verifies a bearer token and loads the principal; throws AppError 401 codes. */
+  authenticate(token: string, request: FastifyRequest): Promise<Principal>;
+  /** Called for every refused request (401 or 403), for the log and the audit trail. */
+  onDenied?(request: FastifyRequest, error: AppError): Promise<void> | void;
+}
+
+export interface HttpAppOptions {
+  name: string;
+  version?: string;
+  description?: string;
+  authenticator?: Authenticator;
+  /** Checks run by /ready (e.g. a database ping); each throws when not ready. */
+  readiness?: Array<() => Promise<void>>;
+  /** Serve the OpenAPI document and the UI at /docs (off for services mounted inside the platform). */
+  docs?: boolean;
+  logger?: FastifyBaseLogger;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * A Fastify 5 instance with the platform's plumbing: zod validation and serialisation, problem+json
+ * errors, request ids, helmet, OpenAPI 3.1 with a UI at /docs, /health and /ready, and the access
+ * guard that every route must declare.
+ */
+export async function createHttpApp(config: Config, options: HttpAppOptions): Promise<App> {
+  const app = Fastify({
+    ...(options.logger
+      ? { loggerInstance: options.logger }
+      : {
+          logger: {
+            level: config.LOG_LEVEL,
+            redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken'],
+            ...(config.NODE_ENV === 'development' && process.stdout.isTTY
+              ? {
+                  transport: {
+                    target: 'pino-pretty',
+                    options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' },
+                  },
+                }
+              : {}),
+          },
+        }),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  // Our own JSON parser, so a syntax error reports where it is (position, line, column) and
+  // prototype-poisoning keys are refused rather than silently dropped.
+  app.removeContentTypeParser(['application/json']);
+  app.addContentTypeParser(
+    /^application\/([\w.+-]+\+)?json(;|$)/,
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      try {
+        done(null, sjson.parse(body, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      } catch (error) {
+        done(jsonBodyError(error as Error, body as string), undefined);
+      }
+    },
+  );
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  // Every route must say what it needs; a route without `config.access` is a programming error.
+  app.addHook('onRoute', (route) => {
+    const url = route.url;
+    if (url.startsWith('/docs')) {
+      route.config = { ...(route.config ?? {}), access: { public: true } };
+      return;
+    }
+    if (!route.config?.access) {
+      throw new Error(`Route ${route.method.toString()} ${url} declares no access rule (config.access)`);
+    }
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (!access) throw new AppError('ROUTE_NOT_FOUND');
+    const header = request.headers.authorization;
+    if ('public' in access) {
+      // A public route still knows who is calling when a valid token comes along.
+      if (header && options.authenticator) {
+        const token = bearer(header);
+        if (token)
+          request.principal = await options.authenticator.authenticate(token, request).catch(() => null);
+      }
+      return;
+    }
+    try {
+      if (!options.authenticator) throw new AppError('UNAUTHENTICATED', 'This service has no authenticator');
+      if (!header)
+        throw new AppError('UNAUTHENTICATED', 'Send an access token: Authorization: Bearer <token>');
+      const token = bearer(header);
+      if (!token) throw new AppError('TOKEN_INVALID', 'The Authorization header must be "Bearer <token>"');
+      const principal = await options.authenticator.authenticate(token, request);
+      request.principal = principal;
+      if ('roles' in access && !hasAnyRole(principal, access.roles)) {
+        throw new AppError('FORBIDDEN', `Needs one of the roles: ${access.roles.join(', ')}`);
+      }
+    } catch (error) {
+      if (error instanceof AppError && (error.status === 401 || error.status === 403)) {
+        await options.authenticator?.onDenied?.(request, error);
+      }
+      throw error;
+    }
+  });
+
+  app.setErrorHandler(async (error: FastifyError | AppError | Error, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    } else if (appError.status === 401 || appError.status === 403) {
+      request.log.warn(
+        { code: appError.code, url: request.url, userId: request.principal?.userId },
+        'access denied',
+      );
+    }
+    return sendProblem(reply, request, appError);
+  });
+
+  app.setNotFoundHandler(async (request, reply) =>
+    sendProblem(
+      reply,
+      request,
+      new AppError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`),
+    ),
+  );
+
+  await app.register(helmet, { global: true });
+
+  if (options.docs !== false) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: options.name,
+          version: options.version ?? '0.1.0',
+          description: options.description ?? '',
+        },
+        components: {
+          securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        },
+      },
+      transform: jsonSchemaTransform,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  }
+
+  app.get('/health', { config: { access: { public: true } }, schema: { hide: true } }, async () => ({
+    status: 'ok' as const,
+  }));
+  app.get(
+    '/ready',
+    { config: { access: { public: true } }, schema: { hide: true } },
+    async (request, reply) => {
+      try {
+        for (const check of options.readiness ?? []) await check();
+        return { status: 'ready' };
+      } catch (error) {
+        request.log.warn({ err: error }, 'not ready');
+        return sendProblem(reply, request, new AppError('SERVICE_UNAVAILABLE', 'A dependency is not ready'));
+      }
+    },
+  );
+
+  return app;
+}
+
+function jsonBodyError(error: Error, body: string): AppError {
+  if (body.trim() === '') {
+    return new AppError('MALFORMED_JSON', 'The body is empty but the content type is JSON', {
+      errors: [{ in: 'body', path: '', message: 'empty body' }],
+    });
+  }
+  if (/prototype|constructor/.test(error.message)) {
+    return new AppError(
+      'VALIDATION_FAILED',
+      'The body contains a forbidden key (__proto__ or constructor.prototype)',
+      {
+        errors: [{ in: 'body', path: '', message: error.message, code: 'FORBIDDEN_KEY' }],
+      },
+    );
+  }
+  const position = /position (\d+)/.exec(error.message)?.[1];
+  const at = position === undefined ? undefined : Number(position);
+  let line: number | undefined;
+  let column: number | undefined;
+  if (at !== undefined) {
+    const before = body.slice(0, at);
+    line = before.split('\n').length;
+    column = at - before.lastIndexOf('\n');
+  }
+  return new AppError('MALFORMED_JSON', error.message, {
+    errors: [{ in: 'body', path: '', message: error.message }],
+    extensions: at === undefined ? {} : { position: at, line, column },
+  });
+}
+
+function bearer(header: string): string | null {
+  const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
+  return match?.[1] ?? null;
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
+  for (const [name, value] of Object.entries(error.headers)) void reply.header(name, value);
+  if (error.status === 401) void reply.header('www-authenticate', 'Bearer');
+  if (error.status === 503 && !error.headers['retry-after']) void reply.header('retry-after', '1');
+  return reply
+    .code(error.status)
+    .type('application/problem+json; charset=utf-8')
+    .serializer(JSON.stringify)
+    .send(toProblem(error, request.url.split('?')[0], request.id));
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'CONNECTION_ENDED',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01', // admin shutdown
+  '57P02',
+  '57P03', // cannot connect now
+  '53300', // too many connections
+  '08000',
+  '08003',
+  '08006',
+]);
+
+function errorCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return code;
+    if (typeof code === 'string' && (code === '40001' || code === '40P01' || code === '55P03')) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Maps anything thrown to the catalogue. Unknown errors become INTERNAL without their message. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const location =
+      error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body');
+    const errors: FieldProblem[] = error.validation.flatMap((v) => {
+      const base = v.instancePath === '/' ? '' : v.instancePath;
+      const keys = (v.params as { keys?: unknown }).keys;
+      // An unknown field is reported at its own path, so a client sees exactly what to remove.
+      if (v.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+        return keys.map((k) => ({
+          in: location,
+          path: `${base}/${String(k)}`,
+          message: 'Unknown field',
+          code: v.keyword,
+        }));
+      }
+      return [{ in: location, path: base, message: v.message ?? 'invalid', code: v.keyword }];
+    });
+    return new AppError('VALIDATION_FAILED', `The ${location} is not valid`, { errors });
+  }
+  if (isResponseSerializationError(error)) {
+    return new AppError('INTERNAL', undefined, { cause: error });
+  }
+  const fe = error as FastifyError;
+  switch (fe.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('MALFORMED_JSON', fe.message, {
+        errors: [{ in: 'body', path: '', message: fe.message }],
+      });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('MALFORMED_JSON', 'The body is empty but the content type is JSON', {
+        errors: [{ in: 'body', path: '', message: 'empty body' }],
+      });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('PAYLOAD_TOO_LARGE', fe.message);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError(fe.statusCode === 400 ? 'BAD_REQUEST' : 'UNSUPPORTED_MEDIA_TYPE', fe.message);
+    case 'FST_ERR_VALIDATION':
+      return new AppError('VALIDATION_FAILED', fe.message);
+    default:
+      break;
+  }
+  if (
+    error instanceof SyntaxError &&
+    (fe.statusCode === 400 || /JSON|prototype|constructor/.test(error.message))
+  ) {
+    return new AppError('MALFORMED_JSON', error.message, {
+      errors: [{ in: 'body', path: '', message: error.message }],
+    });
+  }
+  const dbCode = errorCode(error);
+  if (dbCode) {
+    return new AppError('SERVICE_UNAVAILABLE', 'The database is busy or unreachable; retry shortly', {
+      headers: { 'retry-after': '1' },
+      cause: error,
+    });
+  }
+  if (fe.statusCode === 429) return new AppError('RATE_LIMITED', fe.message);
+  if (fe.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE', fe.message);
+  if (fe.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', fe.message);
+  if (fe.statusCode === 406) return new AppError('NOT_ACCEPTABLE', fe.message);
+  if (fe.statusCode === 404) return new AppError('NOT_FOUND', fe.message);
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new AppError('BAD_REQUEST', fe.message);
+  }
+  return new AppError('INTERNAL', undefined, { cause: error });
+}

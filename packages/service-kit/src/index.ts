@@ -1,0 +1,3 @@
+export * from './deps.ts';
+export * from './build.ts';
+export * from './run.ts';

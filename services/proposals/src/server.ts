@@ -1,0 +1,4 @@
+import { runService } from '@permed/service-kit';
+import { proposalsModule } from './index.ts';
+
+await runService(proposalsModule, 3002);
