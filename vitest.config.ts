@@ -17,7 +17,11 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['packages/*/src/**/*.int.test.ts', 'services/*/src/**/*.int.test.ts', 'scripts/**/*.int.test.ts'],
+          include: [
+            'packages/*/src/**/*.int.test.ts',
+            'services/*/src/**/*.int.test.ts',
+            'scripts/**/*.int.test.ts',
+          ],
           globalSetup: ['packages/testing/src/global-setup.ts'],
           environment: 'node',
           testTimeout: 30_000,
