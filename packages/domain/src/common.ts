@@ -69,7 +69,7 @@ export const ianaZone = z
 
 /** An instant, as an ISO 8601 string with an offset or Z. */
 export const instant = z.iso
-  .datetime({ offset: true, precision: -1 })
+  .datetime({ offset: true })
   .describe('ISO 8601 instant with offset');
 
 /**
