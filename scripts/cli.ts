@@ -98,6 +98,28 @@ const commands: Record<string, Command> = {
       return 0;
     },
   },
+  'audit verify': {
+    summary: 'Recompute the hash chain of every lifecycle and name the first broken link',
+    usage: 'pnpm cli audit verify [--format json|text]',
+    async run(argv) {
+      const { values } = parseArgs({ args: argv, options: { format: { type: 'string', default: 'text' } } });
+      const { verifyWorkflowChains } = await import('@permed/db');
+      return withDb(async ({ db }) => {
+        const report = await verifyWorkflowChains(db);
+        if (values.format === 'json') console.log(JSON.stringify(report, null, 2));
+        else if (report.firstBreak) {
+          const b = report.firstBreak;
+          console.log(
+            `BROKEN: ${b.kind} ${b.subjectId} (instance ${b.instanceId}) at seq ${b.seq}${b.transitionId === null ? '' : ` (row ${b.transitionId})`}: ${b.reason}`,
+          );
+        } else
+          console.log(
+            `OK: ${report.instances} lifecycles, ${report.transitions} transitions, every chain intact`,
+          );
+        return report.firstBreak ? 1 : 0;
+      });
+    },
+  },
   'config describe': {
     summary: 'List the environment variables the platform reads',
     usage: 'pnpm cli config describe',

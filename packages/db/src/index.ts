@@ -1,3 +1,7 @@
 export * from './client.ts';
 export * as schema from './schema/index.ts';
 export * from './audit.ts';
+export * from './canonical.ts';
+export * from './workflow-store.ts';
+export * from './scheduler.ts';
+export * from './outbox.ts';

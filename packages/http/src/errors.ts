@@ -23,6 +23,8 @@ export const errorCatalogue = {
   STAGE_NOT_OPEN: { status: 409, title: 'The stage is not open' },
   ALREADY_EXISTS: { status: 409, title: 'It already exists' },
   PUBLISHED_IMMUTABLE: { status: 409, title: 'A published version cannot be changed' },
+  CALL_NOT_PUBLISHABLE: { status: 409, title: 'The call cannot be published yet' },
+  NO_CHANGE: { status: 409, title: 'Nothing changed' },
   PRECONDITION_FAILED: { status: 412, title: 'The resource has changed since you read it' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },

@@ -16,3 +16,7 @@ export function buildApp(config: Config, deps: Omit<ServiceDeps, 'config'>): Pro
 }
 
 export { callsService };
+export { callJobHandlers } from './call-jobs.ts';
+export { seedDemoCalls, seedFunderRegistry, jtc2020Definition, liveDemoDefinition } from './seed-calls.ts';
+export { requirePublishedCall, findCallBySlug } from './call-store.ts';
+export type { StageFacts } from './advance-call.ts';

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '@permed/config';
-import { createDb, migrate } from '@permed/db';
+import { createDb, JobRunner, migrate } from '@permed/db';
+import { callJobHandlers, seedDemoCalls, seedFunderRegistry } from '@permed/calls-service';
 import { listen } from '@permed/http';
 import { makeDeps } from '@permed/service-kit';
 import { buildPlatform, serviceModules } from './app.ts';
@@ -18,9 +19,26 @@ const handle = await createDb({
 await migrate(handle);
 const deps = makeDeps(config, handle.db);
 await ensureFirstAdmin(handle.db, config);
+await seedFunderRegistry(handle.db);
 const logins = config.SEED_DEMO ? await seedDemoUsers(handle.db, config) : [];
+const seededCalls = config.SEED_DEMO ? await seedDemoCalls({ db: handle.db, clock: deps.clock }) : [];
 const app = await buildPlatform(config, deps);
-const address = await listen(app, { host: config.HOST, port: config.PORT, onClose: () => handle.close() });
+// The durable scheduler: stage changes at their instants, catching up on anything missed.
+const jobs = new JobRunner({
+  db: handle.db,
+  now: () => deps.clock.now(),
+  handlers: { ...callJobHandlers },
+  onError: (err) => app.log.error({ err }, 'scheduled job failed'),
+});
+const address = await listen(app, {
+  host: config.HOST,
+  port: config.PORT,
+  onClose: async () => {
+    await jobs.stop();
+    await handle.close();
+  },
+});
+jobs.start();
 const base = config.PUBLIC_URL ?? address;
 const lines = [
   '',
@@ -30,6 +48,11 @@ const lines = [
   `  Sign in:                 POST ${base}/api/auth/login`,
   ...serviceModules.map((m) => `  ${m.title.padEnd(24)} ${base}/api/${m.name}`),
 ];
+if (seededCalls.length > 0) {
+  lines.push('', 'Demo calls (public pages):');
+  for (const slug of seededCalls)
+    lines.push(`  ${base}/api/calls/${slug}   ${base}/api/calls/${slug}/calendar.ics`);
+}
 if (logins.length > 0) {
   lines.push('', 'Demo logins (shown once; reset with `pnpm cli users set-password <email>`):');
   for (const l of logins) lines.push(`  ${l.email.padEnd(38)} ${l.password}  ${l.roles}`);
