@@ -140,7 +140,7 @@ export function structuredDiff(before: CallDefinition | Record<string, never>, a
     return {
       path: op.path,
       op: op.op as 'add' | 'remove' | 'replace',
-      ...(beforeValue !== undefined ? { before: beforeValue as unknown } : {}),
+      ...(beforeValue !== undefined ? { before: beforeValue } : {}),
       ...('value' in op ? { after: op.value as unknown } : {}),
     };
   });
