@@ -4,3 +4,4 @@ export * from './funders.ts';
 export * from './calls.ts';
 export * from './workflow.ts';
 export * from './proposals.ts';
+export * from './ranking.ts';
