@@ -20,3 +20,4 @@ export {
   type CallFunderEntry,
 } from './data/jtc2020-call.ts';
 export { otherCallsNationalRules, type CatalogueEntry } from './data/other-calls-national-rules.ts';
+export * from './from-call-definition.ts';
