@@ -134,8 +134,12 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
     }
   });
 
-  app.addHook('preHandler', async (request) => {
+  // onRequest: who is calling is settled before the body is even parsed, so an anonymous or
+  // unauthorised client learns nothing from validation errors.
+  app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
+    // Unknown routes have no config; the not-found handler answers them.
+    if (!access && request.is404) return;
     if (!access) throw new AppError('ROUTE_NOT_FOUND');
     const header = request.headers.authorization;
     if ('public' in access) {

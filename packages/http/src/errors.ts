@@ -25,6 +25,7 @@ export const errorCatalogue = {
   PUBLISHED_IMMUTABLE: { status: 409, title: 'A published version cannot be changed' },
   CALL_NOT_PUBLISHABLE: { status: 409, title: 'The call cannot be published yet' },
   NO_CHANGE: { status: 409, title: 'Nothing changed' },
+  VERDICTS_PENDING: { status: 409, title: 'Official verdicts are still missing' },
   PRECONDITION_FAILED: { status: 412, title: 'The resource has changed since you read it' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },

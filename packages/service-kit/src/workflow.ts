@@ -3,7 +3,9 @@ import { AppError, type Principal } from '@permed/http';
 import { step, type EventOf } from '@permed/workflow';
 
 export function actorOf(principal: Principal | null): Actor {
-  return principal ? { userId: principal.userId, label: principal.email } : { userId: null, label: 'anonymous' };
+  return principal
+    ? { userId: principal.userId, label: principal.email }
+    : { userId: null, label: 'anonymous' };
 }
 
 export const schedulerActor: Actor = { userId: null, label: 'scheduler' };
@@ -42,9 +44,17 @@ export async function advanceWorkflow<K extends WorkflowKind>(
     case 'missing':
       throw new AppError('NOT_FOUND', `No ${args.kind} lifecycle for ${args.subjectId}`);
     case 'not-accepted':
-      throw new AppError('INVALID_TRANSITION', `${args.event.type} is not allowed in state ${result.currentState}`, {
-        extensions: { currentState: result.currentState, allowedEvents: result.allowedEvents, event: args.event.type },
-      });
+      throw new AppError(
+        'INVALID_TRANSITION',
+        `${args.event.type} is not allowed in state ${result.currentState}`,
+        {
+          extensions: {
+            currentState: result.currentState,
+            allowedEvents: result.allowedEvents,
+            event: args.event.type,
+          },
+        },
+      );
     case 'concurrent':
       throw new AppError('CONFLICT', 'Another change to this lifecycle committed first; reload and retry', {
         extensions: { currentState: result.currentState },
