@@ -68,9 +68,7 @@ export const ianaZone = z
   .describe('IANA time zone name');
 
 /** An instant, as an ISO 8601 string with an offset or Z. */
-export const instant = z.iso
-  .datetime({ offset: true })
-  .describe('ISO 8601 instant with offset');
+export const instant = z.iso.datetime({ offset: true }).describe('ISO 8601 instant with offset');
 
 /**
  * A deadline or opening as it was announced: an instant plus the zone it was announced in.
