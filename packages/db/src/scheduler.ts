@@ -76,7 +76,16 @@ export async function runDueJobs(
         const [job] = await tx
           .select()
           .from(scheduledJobs)
-          .where(and(isNull(scheduledJobs.doneAt), lte(scheduledJobs.runAt, at)))
+          .where(
+            and(
+              isNull(scheduledJobs.doneAt),
+              lte(scheduledJobs.runAt, at),
+              // A subject's jobs run in order: never claim one while an earlier one of the same
+              // subject is pending or running in another instance (closing before opening would
+              // be refused by the lifecycle).
+              sql`not exists (select 1 from scheduled_jobs e where e.subject_id = ${scheduledJobs.subjectId} and e.done_at is null and (e.run_at < ${scheduledJobs.runAt} or (e.run_at = ${scheduledJobs.runAt} and e.id < ${scheduledJobs.id})))`,
+            ),
+          )
           .orderBy(asc(scheduledJobs.runAt), asc(scheduledJobs.id))
           .limit(1)
           .for('update', { skipLocked: true });

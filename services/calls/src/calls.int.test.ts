@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import ICAL from 'ical.js';
 import { and, eq, sql } from 'drizzle-orm';
@@ -50,6 +50,8 @@ beforeAll(async () => {
   office = await ctx.user([{ role: 'call-office', scopeType: 'global', scopeId: '*' }], 'office');
   otherOffice = await ctx.user([], 'other-office');
 });
+// Tests that move the clock put it back, even when they fail, so one failure does not cascade.
+afterEach(() => ctx.clock.set('2019-12-01T10:00:00Z'));
 afterAll(async () => {
   await app.close();
   await ctx.close();
@@ -376,6 +378,45 @@ describe('durable scheduler', () => {
     expect((await runDueJobs(ctx.db.db, () => ctx.clock.now(), callJobHandlers)).ran).toBe(0);
     ctx.clock.set('2019-12-01T10:00:00Z');
     expect(office.id).toBeTruthy();
+  });
+
+  it("runs a subject's jobs in order even when another instance holds the earlier one", async () => {
+    const def = definition();
+    await publish(def);
+    const [call] = await ctx.db.db.select().from(schema.calls).where(eq(schema.calls.slug, def.slug));
+    ctx.clock.set('2020-03-05T16:00:00.000Z');
+    const order: string[] = [];
+    const slowOpen = {
+      ...callJobHandlers,
+      'call.stage-event': async (...args: Parameters<(typeof callJobHandlers)[string]>) => {
+        const event = String(args[1].payload.event);
+        if (args[1].subjectId === call!.id) order.push(`start ${event}`);
+        // Hold the opening job long enough for the other instance to look for work.
+        if (event === 'OPEN_PRE_PROPOSALS') await new Promise((r) => setTimeout(r, 300));
+        const result = await callJobHandlers['call.stage-event']!(...args);
+        if (args[1].subjectId === call!.id) order.push(`end ${event}`);
+        return result;
+      },
+    };
+    const second = ctx.db.url ? await createDb({ url: ctx.db.url, poolMax: 2 }) : null;
+    await Promise.all([
+      runDueJobs(ctx.db.db, () => ctx.clock.now(), slowOpen),
+      runDueJobs(second ? second.db : ctx.db.db, () => ctx.clock.now(), slowOpen),
+    ]);
+    await second?.close();
+    expect(order).toEqual([
+      'start OPEN_PRE_PROPOSALS',
+      'end OPEN_PRE_PROPOSALS',
+      'start CLOSE_PRE_PROPOSALS',
+      'end CLOSE_PRE_PROPOSALS',
+    ]);
+    const [inst] = await ctx.db.db
+      .select()
+      .from(schema.workflowInstances)
+      .where(
+        and(eq(schema.workflowInstances.kind, 'call'), eq(schema.workflowInstances.subjectId, call!.id)),
+      );
+    expect(inst!.state).toBe('eligibility-check');
   });
 
   it('moves a job when a new version corrects the deadline, before it has run', async () => {
