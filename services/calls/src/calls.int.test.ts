@@ -526,6 +526,87 @@ describe('time', () => {
   });
 });
 
+describe('call office views of proposals', () => {
+  it('lists proposals by lifecycle state and counts groups and requested amounts per country and funder', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { createWorkflowInstance, systemActor } = await import('@permed/db');
+    const { initialSnapshot, machineVersion } = await import('@permed/workflow');
+    const sample = JSON.parse(
+      await readFile(
+        new URL('../../../packages/rules/samples/proposal-eligible.json', import.meta.url),
+        'utf8',
+      ),
+    );
+    const def = definition();
+    await publish(def);
+    const [call] = await ctx.db.db.select().from(schema.calls).where(eq(schema.calls.slug, def.slug));
+    const now = ctx.clock.now();
+    for (const [i, acronym] of ['ALPHA', 'BETA'].entries()) {
+      const [p] = await ctx.db.db
+        .insert(schema.proposals)
+        .values({
+          callId: call!.id,
+          stage: 'pre-proposal',
+          acronym,
+          coordinatorUserId: office.id,
+          draft: sample,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      await createWorkflowInstance(ctx.db.db, {
+        kind: 'proposal',
+        subjectId: p!.id,
+        callId: call!.id,
+        state: 'draft',
+        snapshot: initialSnapshot('proposal', { twoStage: true, rebuttal: true }),
+        machineVersion: machineVersion('proposal'),
+        actor: systemActor,
+        at: now,
+      });
+      if (i === 0) {
+        await ctx.db.db.insert(schema.proposalVersions).values({
+          proposalId: p!.id,
+          seq: 1,
+          callId: call!.id,
+          stage: 'pre-proposal',
+          callVersion: 1,
+          document: sample,
+          documents: [],
+          contentHash: 'x',
+          submittedAt: now,
+          submittedBy: office.id,
+        });
+      }
+    }
+    const allRes = await app.inject({ url: `/api/calls/${def.slug}/proposals`, headers: office.auth });
+    expect(allRes.statusCode).toBe(200);
+    const all = allRes.json();
+    expect(all.map((p: { acronym: string }) => p.acronym)).toEqual(['ALPHA', 'BETA']);
+    const drafts = (
+      await app.inject({ url: `/api/calls/${def.slug}/proposals?state=draft`, headers: office.auth })
+    ).json();
+    expect(drafts).toHaveLength(2);
+    const none = (
+      await app.inject({ url: `/api/calls/${def.slug}/proposals?state=funded`, headers: office.auth })
+    ).json();
+    expect(none).toHaveLength(0);
+    const stats = (
+      await app.inject({ url: `/api/calls/${def.slug}/statistics`, headers: office.auth })
+    ).json();
+    expect(stats).toMatchObject({ proposals: 2, submitted: 1, byState: { draft: 2 } });
+    expect(stats.byCountry.DE).toEqual({ partners: 1, proposals: 1 });
+    expect(stats.byFunder.bmbf).toEqual({
+      partners: 1,
+      proposals: 1,
+      requested: { amountMinor: 29_000_000, currency: 'EUR' },
+    });
+    expect(stats.byFunder.frqs.requested).toEqual({ amountMinor: 43_500_000, currency: 'CAD' });
+    const foreign = await app.inject({ url: `/api/calls/${def.slug}/statistics`, headers: otherOffice.auth });
+    expect(foreign.statusCode).toBe(403);
+  });
+});
+
 describe('public pages', () => {
   it('serves an iCalendar feed that a parser reads back with the right instants', async () => {
     const def = definition();

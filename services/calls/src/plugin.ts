@@ -10,7 +10,7 @@ import { listVersions, requireCall, requirePublishedCall, requireVersion } from 
 import { advanceCall, manualCallEvents, noPendingFacts, type StageFacts } from './advance-call.ts';
 import { amendCall, createCall, publishCall, updateDraft } from './manage-calls.ts';
 import { callCalendar, stagesView } from './public-view.ts';
-import { callStatistics } from './statistics.ts';
+import { callStatistics, proposalsByState } from './statistics.ts';
 
 const slugParam = z.object({ slug: z.string().min(1).max(64) }).strict();
 const definitionJson = z.record(z.string(), z.unknown());
@@ -621,12 +621,44 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
     );
 
     app.get(
+      '/:slug/proposals',
+      {
+        config: { access: anyOf('call-office') },
+        schema: {
+          tags: ['calls (call office)'],
+          summary: 'Proposals of the call with their lifecycle state (filter with ?state=)',
+          security: [{ bearerAuth: [] }],
+          params: slugParam,
+          querystring: z.object({ state: z.string().min(1).max(40).optional() }).strict(),
+          response: {
+            200: z.array(
+              z.object({
+                id: z.string(),
+                acronym: z.string(),
+                stage: z.string(),
+                state: z.string(),
+                updatedAt: z.string(),
+              }),
+            ),
+            404: z.unknown(),
+          },
+        },
+      },
+      async (request) => {
+        const call = await requireCall(deps.db, request.params.slug);
+        requireScope(request.principal!, 'call-office', 'call', call.id);
+        return proposalsByState(deps.db, call.id, request.query.state);
+      },
+    );
+
+    app.get(
       '/:slug/statistics',
       {
         config: { access: anyOf('call-office') },
         schema: {
           tags: ['calls (call office)'],
-          summary: 'Counts of proposals per lifecycle state, per country and per funder',
+          summary:
+            'Proposals per lifecycle state; research groups and requested amounts per country and per funder',
           security: [{ bearerAuth: [] }],
           params: slugParam,
           response: { 200: z.record(z.string(), z.unknown()), 404: z.unknown() },
