@@ -129,6 +129,105 @@ const commands: Record<string, Command> = {
       return 0;
     },
   },
+  'eligibility check': {
+    summary:
+      'Check a proposal JSON file against a published call (or a call JSON file); exit 0 eligible, 1 not, 2 bad input',
+    usage:
+      'pnpm cli eligibility check --call <slug|file.json> --proposal <file.json> [--format json|text] [--stage pre-proposal|full-proposal]',
+    async run(argv) {
+      const { values } = parseArgs({
+        args: argv,
+        options: {
+          call: { type: 'string' },
+          proposal: { type: 'string' },
+          format: { type: 'string', default: 'text' },
+          stage: { type: 'string' },
+        },
+      });
+      if (!values.call) throw new UsageError('--call is required');
+      if (!values.proposal) throw new UsageError('--proposal is required');
+      const format = values.format;
+      if (format !== 'json' && format !== 'text') throw new UsageError('--format must be json or text');
+      const stage = values.stage;
+      if (stage !== undefined && stage !== 'pre-proposal' && stage !== 'full-proposal')
+        throw new UsageError('--stage must be pre-proposal or full-proposal');
+      const { readFile } = await import('node:fs/promises');
+      const { existsSync } = await import('node:fs');
+      const readJson = async (file: string, what: string): Promise<unknown> => {
+        let text: string;
+        try {
+          text = await readFile(file, 'utf8');
+        } catch (error) {
+          throw new UsageError(`cannot read the ${what} file ${file}: ${(error as Error).message}`);
+        }
+        try {
+          return JSON.parse(text) as unknown;
+        } catch (error) {
+          throw new UsageError(`the ${what} file ${file} is not valid JSON: ${(error as Error).message}`);
+        }
+      };
+      const proposal = await readJson(values.proposal, 'proposal');
+      const { runEligibilityCheck, eligibilityCallFromDefinition } = await import('@permed/rules');
+      // A path (or anything ending in .json) is a call file holding an EligibilityCall; otherwise a slug.
+      const callArg = values.call;
+      const callDefinition =
+        existsSync(callArg) || callArg.endsWith('.json')
+          ? await readJson(callArg, 'call')
+          : await withDb(async ({ db }) => {
+              const { schema } = await import('@permed/db');
+              const { and, eq, inArray } = await import('drizzle-orm');
+              const [call] = await db.select().from(schema.calls).where(eq(schema.calls.slug, callArg));
+              if (!call || call.currentVersion === null)
+                throw new UsageError(`no published call with slug ${callArg}`);
+              const [version] = await db
+                .select()
+                .from(schema.callVersions)
+                .where(
+                  and(
+                    eq(schema.callVersions.callId, call.id),
+                    eq(schema.callVersions.version, call.currentVersion),
+                  ),
+                );
+              const definition = version!.definition as unknown as Parameters<
+                typeof eligibilityCallFromDefinition
+              >[0];
+              const ids = definition.funders.map((f) => f.funderId);
+              const registry = ids.length
+                ? await db.select().from(schema.funders).where(inArray(schema.funders.id, ids))
+                : [];
+              return eligibilityCallFromDefinition(
+                definition,
+                registry.map((f) => ({
+                  id: f.id,
+                  acronym: f.acronym,
+                  name: f.name,
+                  country: f.country,
+                  ...(f.region ? { region: f.region } : {}),
+                  ...(f.coveredRegions ? { coveredRegions: f.coveredRegions } : {}),
+                  currency: f.currency,
+                })),
+                call.currentVersion,
+              );
+            });
+      const result = runEligibilityCheck({
+        callDefinition,
+        proposal,
+        format,
+        ...(stage ? { stage } : {}),
+      });
+      console.log(result.output);
+      return result.exitCode;
+    },
+  },
+  'schema proposal': {
+    summary: 'Print the JSON Schema (draft 2020-12) of the proposal document',
+    usage: 'pnpm cli schema proposal',
+    async run() {
+      const { proposalJsonSchema } = await import('@permed/rules');
+      console.log(JSON.stringify(proposalJsonSchema(), null, 2));
+      return 0;
+    },
+  },
 };
 
 class UsageError extends Error {}

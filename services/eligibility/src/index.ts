@@ -16,3 +16,9 @@ export function buildApp(config: Config, deps: Omit<ServiceDeps, 'config'>): Pro
 }
 
 export { eligibilityService };
+/** For the calls service's StageFacts: funders with partners that have not finished their check. */
+export { eligibilityStageFacts, funderProgress } from './funder-progress.ts';
+export { runAutomaticChecks } from './run-automatic-checks.ts';
+export { CallProjectionCache, loadPublishedCall } from './call-context.ts';
+export { deriveOutcome, type ProposalOutcome } from './derive-outcome.ts';
+export { verdictReasonCodes } from './record-verdict.ts';

@@ -2,9 +2,9 @@ import type { Config } from '@permed/config';
 import { authRoutes } from '@permed/auth';
 import { createHttpApp, type App } from '@permed/http';
 import { databaseReadiness, type ServiceDeps, type ServiceModule } from '@permed/service-kit';
-import { callsModule } from '@permed/calls-service';
+import { callsModule, callsService, type StageFacts } from '@permed/calls-service';
 import { proposalsModule } from '@permed/proposals-service';
-import { eligibilityModule } from '@permed/eligibility-service';
+import { eligibilityModule, eligibilityStageFacts } from '@permed/eligibility-service';
 import { evaluationModule } from '@permed/evaluation-service';
 import { fundingModule } from '@permed/funding-service';
 
@@ -27,8 +27,14 @@ export async function buildPlatform(config: Config, deps: Omit<ServiceDeps, 'con
     readiness: [databaseReadiness(deps.db)],
   });
   await app.register(authRoutes(full), { prefix: '/api/auth' });
+  // The call office's stage guards need facts owned by other services; the platform composes them.
+  const facts: StageFacts = {
+    ...eligibilityStageFacts(deps.db),
+    pendingDecisions: async () => 0,
+  };
   for (const module of serviceModules) {
-    await app.register(module.plugin(full), { prefix: `/api/${module.name}` });
+    const plugin = module === callsModule ? callsService({ ...full, facts }) : module.plugin(full);
+    await app.register(plugin, { prefix: `/api/${module.name}` });
   }
   return app;
 }
