@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { schema, systemActor, type Db } from '@permed/db';
-import { defaultCriteria, type CallDefinitionInput, type Clock } from '@permed/domain';
+import { defaultCriteria, minorUnitDigits, type CallDefinitionInput, type Clock } from '@permed/domain';
 import { demoCallFunderEntries, demoCallRules, funderRegistry } from '@permed/rules';
 import { createCall, publishCall } from './manage-calls.ts';
 
@@ -125,7 +125,11 @@ export function jtc2020Definition(): CallDefinitionInput {
       return {
         funderId: e.funderId,
         ...(e.currency ? { currency: e.currency } : {}),
-        commitment: { amountMinor: (demoCommitments[e.funderId] ?? 500_000) * 100, currency },
+        // Whole units times the currency's minor-unit factor (ICU: EUR 2 digits, HUF 0).
+        commitment: {
+          amountMinor: (demoCommitments[e.funderId] ?? 500_000) * 10 ** minorUnitDigits(currency),
+          currency,
+        },
         note: [e.note, 'commitment: demo figure (assumption)'].filter(Boolean).join(' — '),
       };
     }),

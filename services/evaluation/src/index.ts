@@ -16,3 +16,6 @@ export function buildApp(config: Config, deps: Omit<ServiceDeps, 'config'>): Pro
 }
 
 export { evaluationService };
+/** For readers of `ranking_lists` (funding) that want to re-check a frozen list's hash. */
+export { frozenRanking, hashOfFrozen, type FrozenEntry } from './frozen-ranking.ts';
+export { rankingCutoffs, stageCriteriaOf } from './evaluation-context.ts';

@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import { anyOf, type FastifyPluginAsyncZod } from '@permed/http';
 import type { ServiceDeps } from '@permed/service-kit';
+import { applicantRoutes } from './routes/applicant-routes.ts';
+import { officeRoutes } from './routes/office-routes.ts';
+import { poolRoutes } from './routes/pool-routes.ts';
+import { reviewerRoutes } from './routes/reviewer-routes.ts';
 
 const serviceRoles = ['reviewer', 'call-office'] as const;
 
-export function evaluationService(_deps: ServiceDeps): FastifyPluginAsyncZod {
+/**
+ * The evaluation panel: reviewer pool and invitations, confidentiality, conflicts of interest,
+ * assignment, reviews, anonymised release for the rebuttal, consensus, ranking and its freeze.
+ */
+export function evaluationService(deps: ServiceDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/access',
@@ -31,5 +39,9 @@ export function evaluationService(_deps: ServiceDeps): FastifyPluginAsyncZod {
           .map(({ role, scopeType, scopeId }) => ({ role, scopeType, scopeId })),
       }),
     );
+    await app.register(poolRoutes(deps));
+    await app.register(reviewerRoutes(deps));
+    await app.register(officeRoutes(deps));
+    await app.register(applicantRoutes(deps));
   };
 }
