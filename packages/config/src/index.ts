@@ -86,6 +86,18 @@ export const configSchema = z.object({
     .min(1)
     .default(20)
     .describe('Authentication requests per client IP per minute.'),
+  MAX_IN_FLIGHT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1000)
+    .describe('Requests served at once; beyond it the platform answers 503 with Retry-After (0: no limit).'),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1000)
+    .describe('Event-loop delay above which new requests get 503 with Retry-After (0: no limit).'),
   SMTP_URL: z
     .string()
     .url()

@@ -10,6 +10,7 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import helmet from '@fastify/helmet';
+import underPressure from '@fastify/under-pressure';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
@@ -118,8 +119,34 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
 
+  // Load shedding comes first, before any work (token checks hit the database): past the in-flight
+  // cap or under event-loop pressure a client gets 503 with Retry-After at once instead of a timeout.
+  let inFlight = 0;
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    inFlight += 1;
+    reply.raw.once('close', () => {
+      inFlight -= 1;
+    });
+    if (config.MAX_IN_FLIGHT > 0 && inFlight > config.MAX_IN_FLIGHT && !request.url.startsWith('/health')) {
+      throw new AppError('SERVICE_UNAVAILABLE', 'The platform is at capacity; retry shortly', {
+        headers: { 'retry-after': '1' },
+      });
+    }
+  });
+  await app.register(underPressure, {
+    maxEventLoopDelay: config.MAX_EVENT_LOOP_DELAY_MS,
+    retryAfter: 1,
+    pressureHandler: (request, reply, type, value) => {
+      request.log.warn({ type, value }, 'shedding load');
+      sendProblem(
+        reply,
+        request,
+        new AppError('SERVICE_UNAVAILABLE', 'The platform is overloaded; retry shortly', {
+          headers: { 'retry-after': '1' },
+        }),
+      );
+    },
   });
 
   // Every route must say what it needs; a route without `config.access` is a programming error.

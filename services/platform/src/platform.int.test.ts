@@ -303,3 +303,41 @@ describe('authentication and authorisation', () => {
     expect(codes.slice(5)).toEqual([429, 429]);
   });
 });
+
+describe('overload', () => {
+  it('answers 503 problem+json with Retry-After beyond the in-flight cap, and recovers', async () => {
+    const small = await buildPlatform({ ...ctx.config, MAX_IN_FLIGHT: 2 }, ctx.deps);
+    // A route that holds its request for a while, as a slow database would.
+    small.get('/test/slow', { config: { access: { public: true } } }, async () => {
+      await new Promise((r) => setTimeout(r, 150));
+      return { ok: true };
+    });
+    await small.listen({ host: '127.0.0.1', port: 0 });
+    const address = small.server.address() as { port: number };
+    const url = `http://127.0.0.1:${address.port}/test/slow`;
+    // One connection per request, all at once, as a crowd of browsers would.
+    const { request } = await import('node:http');
+    const get = () =>
+      new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>(
+        (resolve, reject) => {
+          const req = request(url, { agent: false }, (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+          });
+          req.on('error', reject);
+          req.end();
+        },
+      );
+    const responses = await Promise.all(Array.from({ length: 40 }, get));
+    const shed = responses.filter((r) => r.status === 503);
+    expect(shed.length).toBeGreaterThan(0);
+    expect(responses.every((r) => r.status === 200 || r.status === 503)).toBe(true);
+    expect(shed[0]!.headers['retry-after']).toBe('1');
+    expect(shed[0]!.headers['content-type']).toContain('application/problem+json');
+    expect((JSON.parse(shed[0]!.body) as { code: string }).code).toBe('SERVICE_UNAVAILABLE');
+    // Once the burst is over, requests are served again.
+    expect((await fetch(url)).status).toBe(200);
+    await small.close();
+  });
+});
