@@ -1,10 +1,21 @@
 import { z } from 'zod';
 import { anyOf, type FastifyPluginAsyncZod } from '@permed/http';
-import type { ServiceDeps } from '@permed/service-kit';
+import { proposalsContext, type ProposalsDeps } from './deps.ts';
+import { draftRoutes } from './routes/draft-routes.ts';
+import { stageRoutes } from './routes/stage-routes.ts';
+import { submissionRoutes } from './routes/submission-routes.ts';
+import { teamRoutes } from './routes/team-routes.ts';
+import { uploadRoutes } from './routes/upload-routes.ts';
 
 const serviceRoles = ['applicant'] as const;
 
-export function proposalsService(_deps: ServiceDeps): FastifyPluginAsyncZod {
+/**
+ * The consortium workspace: drafts with per-section versions, team and invitations, PDF uploads,
+ * validation with the eligibility pre-check, submission with receipts, full stage, rebuttal.
+ * Extra deps (review source, blob store, PDF inspector) are optional; see ProposalsExtras.
+ */
+export function proposalsService(deps: ProposalsDeps): FastifyPluginAsyncZod {
+  const ctx = proposalsContext(deps);
   return async (app) => {
     app.get(
       '/access',
@@ -31,5 +42,10 @@ export function proposalsService(_deps: ServiceDeps): FastifyPluginAsyncZod {
           .map(({ role, scopeType, scopeId }) => ({ role, scopeType, scopeId })),
       }),
     );
+    await app.register(draftRoutes(ctx));
+    await app.register(uploadRoutes(ctx));
+    await app.register(submissionRoutes(ctx));
+    await app.register(teamRoutes(ctx));
+    await app.register(stageRoutes(ctx));
   };
 }

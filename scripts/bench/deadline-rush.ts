@@ -1,0 +1,536 @@
+// The deadline rush, on PostgreSQL: `node scripts/bench/deadline-rush.ts [--server postgres://postgres@127.0.0.1:5432/postgres]
+//   [--proposals 4000] [--connections 200] [--uploads 20] [--deadline-proposals 1500]`.
+//
+// Creates a fresh database, migrates it, publishes a copy of the JTC2020 demo call, prepares complete
+// proposals directly (coordinators with sessions, partner sections, an uploaded PDF each), starts the
+// platform (`services/platform/src/main.ts`) as a child process on that database, and measures:
+//   (a) 200 connections submitting prepared proposals through HTTP (autocannon): submits/s, p50/p99;
+//       then checks that every acknowledged submit has exactly one version and nothing else was stored;
+//       and times the bare SQL of the same submit transaction (postgres.js, same statements) for the ratio;
+//   (b) 20 concurrent 10 MiB PDF uploads through HTTP: MiB/s and the server's RSS growth;
+//   (c) submissions across a deadline, in process, with an injected clock running ahead of real time so
+//       that the deadline falls in the middle of the run: nothing may be committed at or after it.
+// Prints a markdown section. The database is dropped at the end, also on failure.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { createUser, hashToken, signAccessToken, signingKey } from '@permed/auth';
+import { createBlobStore } from '@permed/blobs';
+import { jtc2020Definition, seedFunderRegistry } from '@permed/calls-service';
+import { loadConfig, type Config } from '@permed/config';
+import { createDb, migrate, schema, systemActor, type Db } from '@permed/db';
+import { assemblePdf, onePageObjects, streamBody, validPdf } from '@permed/documents/testing';
+import { systemClock, type CallDefinitionInput, type Clock, type Partner } from '@permed/domain';
+import type { Principal } from '../../packages/http/src/index.ts';
+import { createProposal, proposalsContext, submitProposal } from '@permed/proposals-service';
+import { makeDeps } from '../../packages/service-kit/src/index.ts';
+import { createCall, publishCall } from '../../services/calls/src/manage-calls.ts';
+
+const { values } = parseArgs({
+  options: {
+    server: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    proposals: { type: 'string', default: '4000' },
+    connections: { type: 'string', default: '200' },
+    uploads: { type: 'string', default: '20' },
+    'deadline-proposals': { type: 'string', default: '1500' },
+    'bare-proposals': { type: 'string', default: '2000' },
+    'cpu-prof': { type: 'string' },
+    pool: { type: 'string', default: '20' },
+  },
+});
+const N = Number(values.proposals);
+const CONNECTIONS = Number(values.connections);
+const UPLOADS = Number(values.uploads);
+const DEADLINE_N = Number(values['deadline-proposals']);
+const BARE_N = Number(values['bare-proposals']);
+const MiB = 1024 * 1024;
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dbName = `permed_rush_${randomBytes(4).toString('hex')}`;
+const withDb = (url: string, name: string) => {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+const log = (line: string) => process.stderr.write(`[rush] ${line}\n`);
+
+// ---------------------------------------------------------------- fixtures
+function partners(i: number): Partner[] {
+  const budget = (currency: string) => ({
+    currency,
+    personnel: 20_000_000,
+    consumables: 1_000_000,
+    equipment: 0,
+    travel: 500_000,
+    subcontracting: 0,
+    overhead: 1_000_000,
+  });
+  return [
+    {
+      id: 'charite',
+      organisation: { name: 'Charité', country: 'DE', region: 'DE-BE', type: 'clinical-public-health' },
+      pi: { name: `PI ${i} Berlin`, email: `pi${i}.berlin@example.org` },
+      funderId: 'bmbf',
+      coordinator: true,
+      budget: budget('EUR'),
+    },
+    {
+      id: 'karolinska',
+      organisation: { name: 'Karolinska Institutet', country: 'SE', type: 'academia' },
+      pi: { name: `PI ${i} Stockholm`, email: `pi${i}.stockholm@example.org` },
+      funderId: 'vr',
+      coordinator: false,
+      budget: budget('EUR'),
+    },
+    {
+      id: 'laval',
+      organisation: { name: 'Université Laval', country: 'CA', region: 'CA-QC', type: 'academia' },
+      pi: { name: `PI ${i} Québec`, email: `pi${i}.quebec@example.org` },
+      funderId: 'frqs',
+      coordinator: false,
+      budget: budget('CAD'),
+    },
+    {
+      id: 'clinic-bcn',
+      organisation: {
+        name: 'Hospital Clínic de Barcelona',
+        country: 'ES',
+        region: 'ES-CT',
+        type: 'clinical-public-health',
+      },
+      pi: { name: `PI ${i} Barcelona`, email: `pi${i}.barcelona@example.org` },
+      funderId: 'isciii',
+      coordinator: false,
+      budget: budget('EUR'),
+    },
+  ];
+}
+
+/** The demo call with its pre-proposal deadline at `deadline` (stages laid out around it). */
+function definition(slug: string, deadline: Date): CallDefinitionInput {
+  const base = jtc2020Definition();
+  const day = 24 * 3600_000;
+  const kinds = base.stages.map((s) => s.kind);
+  let at = deadline.getTime() - 40 * day;
+  const stages = kinds.map((kind) => {
+    const opensAt = at;
+    const closesAt = kind === 'pre-proposal-submission' ? deadline.getTime() : at + 10 * day;
+    at = closesAt;
+    return {
+      kind,
+      opensAt: { at: new Date(opensAt).toISOString(), zone: base.zone },
+      closesAt: { at: new Date(closesAt).toISOString(), zone: base.zone },
+    };
+  });
+  return { ...base, slug, title: `Rush ${slug}`, stages };
+}
+
+/** A valid one-page PDF of just under `bytes`: a 10 MiB JPEG-declared image carries the weight. */
+function heavyPdf(bytes: number): Uint8Array {
+  const payload = randomBytes(bytes - 1200);
+  return assemblePdf({
+    objects: [
+      ...onePageObjects(),
+      {
+        id: 6,
+        body: streamBody(
+          '/Type /XObject /Subtype /Image /Width 2048 /Height 1707 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode',
+          payload,
+        ),
+      },
+    ],
+    trailer: '/Root 1 0 R',
+  });
+}
+
+interface Prepared {
+  id: string;
+  userId: string;
+  email: string;
+  token: string;
+}
+
+/**
+ * Coordinators with a live session and an access token (no password hashing: sessions are written
+ * directly), each with a complete proposal made by the service's own use case and its PDF recorded.
+ */
+async function prepare(
+  db: Db,
+  config: Config,
+  callSlug: string,
+  count: number,
+  label: string,
+  pdfSha: { sha256: string; bytes: number },
+) {
+  const ctx = proposalsContext(makeDeps(config, db, systemClock));
+  const key = signingKey(config.AUTH_SECRET);
+  const out: Prepared[] = [];
+  const now = new Date();
+  const batch = 25;
+  for (let start = 0; start < count; start += batch) {
+    const made = await Promise.all(
+      Array.from({ length: Math.min(batch, count - start) }, async (_, k) => {
+        const i = start + k;
+        const user = await createUser(db, {
+          email: `${label}-${i}@rush.invalid`,
+          displayName: `${label} ${i}`,
+          logN: 14,
+        });
+        const [session] = await db
+          .insert(schema.sessions)
+          .values({
+            userId: user.id,
+            refreshTokenHash: hashToken(randomUUID()),
+            createdAt: now,
+            expiresAt: new Date(now.getTime() + 24 * 3600_000),
+          })
+          .returning({ id: schema.sessions.id });
+        const principal: Principal = {
+          userId: user.id,
+          email: user.email,
+          displayName: label,
+          sessionId: session!.id,
+          grants: [],
+        };
+        const created = await createProposal(ctx, principal, {
+          callSlug,
+          acronym: `R${i}`.slice(0, 20),
+          title: `Rush proposal ${i}`,
+          abstract: 'A complete pre-proposal prepared for the deadline rush benchmark.',
+          keywords: ['benchmark'],
+          modules: ['1B', '2B', '3B'],
+          durationMonths: 36,
+          partners: partners(i),
+        });
+        await db.insert(schema.proposalDocuments).values({
+          proposalId: created.proposal.id,
+          stage: 'pre-proposal',
+          kind: 'proposal',
+          fileName: 'proposal.pdf',
+          sha256: pdfSha.sha256,
+          bytes: pdfSha.bytes,
+          pages: 1,
+          pdfVersion: '1.7',
+          uploadedAt: now,
+          uploadedBy: user.id,
+        });
+        const { token } = await signAccessToken({ userId: user.id, sessionId: session!.id }, key, now, 3600);
+        return { id: created.proposal.id, userId: user.id, email: user.email, token };
+      }),
+    );
+    out.push(...made);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- platform child
+async function startPlatform(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join(root, 'services/platform/src/main.ts')], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`platform did not start:\n${output}`)), 60_000);
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+      const m = /API docs \(OpenAPI 3\.1\):\s+(http:\/\/[^/\s]+)\/docs/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`platform exited with ${code}:\n${output}`)));
+  });
+  return { child, url };
+}
+
+async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+// ---------------------------------------------------------------- (a) bare SQL of one submit
+/** The statements of one submit transaction, by postgres.js directly: what the database must do anyway. */
+async function bareSqlSubmits(
+  url: string,
+  ids: readonly string[],
+  userId: string,
+  concurrency: number,
+  poolMax: number,
+) {
+  const sqlc = postgres(url, { max: poolMax, onnotice: () => {}, prepare: true });
+  const [inst] =
+    await sqlc`select snapshot, machine_version from workflow_instances where kind = 'proposal' limit 1`;
+  let next = 0;
+  const latencies: number[] = [];
+  const one = async (id: string) => {
+    const t0 = performance.now();
+    await sqlc.begin(async (tx) => {
+      const now = new Date();
+      await tx`select id from proposals where id = ${id} for update`;
+      const [read] = await tx`
+        select p.draft, p.stage, wi.state,
+          (select coalesce(json_agg(pp.section order by pp.position, pp.partner_id), '[]'::json) from proposal_partners pp where pp.proposal_id = p.id) as partners,
+          (select coalesce(json_agg(json_build_object('kind', d.kind, 'name', d.file_name, 'sha256', d.sha256, 'bytes', d.bytes, 'pages', d.pages) order by d.kind), '[]'::json) from proposal_documents d where d.proposal_id = p.id and d.stage = p.stage) as documents,
+          (select coalesce(max(v.seq), 0)::int from proposal_versions v where v.proposal_id = p.id) as last_seq,
+          (select v.seq from proposal_versions v where v.proposal_id = p.id and v.idempotency_key = ${`bare-${id}`}) as replay_seq
+        from proposals p join workflow_instances wi on wi.kind = 'proposal' and wi.subject_id = p.id::text
+        where p.id = ${id}`;
+      const seq = Number(read!.last_seq) + 1;
+      const [wi] = await tx`select * from workflow_instances where kind = 'proposal' and subject_id = ${id}`;
+      await tx`update workflow_instances set state = 'submitted', snapshot = ${inst!.snapshot}, lock_version = lock_version + 1,
+        seq = ${wi!.seq + 1}, head_hash = ${'f'.repeat(64)}, updated_at = ${now} where id = ${wi!.id} and lock_version = ${wi!.lock_version}`;
+      await tx`insert into workflow_transitions (instance_id, seq, actor_user_id, actor_label, event, from_state, to_state, at, payload, call_version, machine_version, prev_hash, hash)
+        values (${wi!.id}, ${wi!.seq}, ${userId}, 'bench', 'SUBMIT', 'draft', 'submitted', ${now}, ${sqlc.json({ seq })}, 1, ${inst!.machine_version}, ${wi!.head_hash}, ${'f'.repeat(64)})`;
+      await tx`insert into proposal_versions (proposal_id, seq, call_id, stage, call_version, document, documents, content_hash, submitted_at, submitted_by, idempotency_key)
+        select ${id}, ${seq}, call_id, stage, 1, ${sqlc.json({ ...(read!.draft as object), partners: read!.partners })}, ${sqlc.json(read!.documents)}, ${'e'.repeat(64)}, ${now}, ${userId}, ${`bare-${id}`}
+        from proposals where id = ${id}`;
+      await tx`insert into audit_events (occurred_at, actor_user_id, actor_label, action, target_type, target_id, details)
+        values (${now}, ${userId}, 'bench', 'proposal.submitted', 'proposal', ${id}, ${sqlc.json({ seq })})`;
+      await tx`insert into outbox (kind, payload, created_at, available_at, dedupe_key) values ('receipt-pdf', ${sqlc.json({ proposalId: id, seq })}, ${now}, ${now}, ${`bare-receipt:${id}:${seq}`}) on conflict do nothing`;
+      await tx`insert into outbox (kind, payload, created_at, available_at, dedupe_key) values ('mail', ${sqlc.json({ to: 'x@example.org', subject: 's', text: 't' })}, ${now}, ${now}, ${`bare-mail:${id}:${seq}`}) on conflict do nothing`;
+    });
+    latencies.push(performance.now() - t0);
+  };
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < ids.length) await one(ids[next++]!);
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  await sqlc.end({ timeout: 5 });
+  latencies.sort((a, b) => a - b);
+  return { perSecond: ids.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+// ---------------------------------------------------------------- main
+const admin = postgres(withDb(values.server, 'postgres'), { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database "${dbName}"`);
+const dbUrl = withDb(values.server, dbName);
+const dataDir = await mkdtemp(path.join(tmpdir(), 'rush-'));
+const secret = randomBytes(24).toString('hex');
+let child: ChildProcess | undefined;
+const report: string[] = [];
+try {
+  const env = {
+    NODE_ENV: 'production',
+    DATABASE_URL: dbUrl,
+    DATA_DIR: dataDir,
+    AUTH_SECRET: secret,
+    LOG_LEVEL: 'warn',
+    SEED_DEMO: 'false',
+    HOST: '127.0.0.1',
+    PORT: String(20000 + Math.floor(Math.random() * 20000)),
+    DATABASE_POOL_MAX: values.pool,
+  };
+  const config = loadConfig(env);
+  const handle = await createDb({ url: dbUrl, poolMax: 20 });
+  const db = handle.db;
+  await migrate(handle);
+  await seedFunderRegistry(db);
+  const far = new Date(Date.now() + 30 * 24 * 3600_000);
+  for (const slug of ['rush-call', 'rush-deadline']) {
+    await createCall({ db, clock: systemClock }, systemActor, definition(slug, far));
+    await publishCall({ db, clock: systemClock }, systemActor, slug, 'benchmark');
+  }
+  const blobs = createBlobStore(path.join(dataDir, 'blobs'));
+  const smallPdf = await blobs.put(await validPdf({ pages: 1 }));
+  let t = performance.now();
+  const rush = await prepare(db, config, 'rush-call', N, 'rush', smallPdf);
+  const bare = await prepare(db, config, 'rush-call', BARE_N, 'bare', smallPdf);
+  const uploaders = await prepare(db, config, 'rush-call', UPLOADS, 'upload', smallPdf);
+  const crossing = await prepare(db, config, 'rush-deadline', DEADLINE_N, 'deadline', smallPdf);
+  log(
+    `prepared ${N + BARE_N + UPLOADS + DEADLINE_N} proposals in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+
+  // (a) the rush, through HTTP
+  const started = await startPlatform(env);
+  child = started.child;
+  log(`platform up at ${started.url} (pid ${child.pid})`);
+  const warm = await fetch(`${started.url}/ready`);
+  if (!warm.ok) throw new Error('platform not ready');
+  const cpuTicks = async (pid: number) => {
+    const f = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+    return Number(f[11]) + Number(f[12]);
+  };
+  const ticksBefore = await cpuTicks(child.pid!);
+  let nextIndex = 0;
+  const acknowledged = new Map<string, number>();
+  const statuses = new Map<number, number>();
+  t = performance.now();
+  const result = await autocannon({
+    url: started.url,
+    connections: CONNECTIONS,
+    amount: N,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req, context) => {
+          const p = rush[nextIndex++ % rush.length]!;
+          (context as { id?: string }).id = p.id;
+          return {
+            ...req,
+            path: `/api/proposals/${p.id}/submit`,
+            headers: { authorization: `Bearer ${p.token}`, 'idempotency-key': `rush-${p.id}` },
+          };
+        },
+        onResponse: (status, body, context) => {
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          if (status >= 300 && statuses.get(status) === 1) log(`first ${status}: ${body.slice(0, 600)}`);
+          if (status === 201 || status === 200) {
+            const id = (context as { id?: string }).id!;
+            acknowledged.set(id, (JSON.parse(body) as { version: number }).version);
+          }
+        },
+      },
+    ],
+  });
+  const wall = (performance.now() - t) / 1000;
+  const childCpu = ((await cpuTicks(child.pid!)) - ticksBefore) / 100 / wall;
+  const rushIds = rush.map((p) => p.id);
+  const versions = await db
+    .select({ proposalId: schema.proposalVersions.proposalId, n: sql<number>`count(*)::int` })
+    .from(schema.proposalVersions)
+    .where(inArray(schema.proposalVersions.proposalId, rushIds))
+    .groupBy(schema.proposalVersions.proposalId);
+  const stored = new Map(versions.map((v) => [v.proposalId, v.n]));
+  const lost = [...acknowledged.keys()].filter((id) => stored.get(id) !== 1).length;
+  const duplicated = versions.filter((v) => v.n > 1).length;
+  const unacknowledged = versions.filter((v) => !acknowledged.has(v.proposalId)).length;
+  const bareRun = await bareSqlSubmits(
+    dbUrl,
+    bare.map((p) => p.id),
+    bare[0]!.userId,
+    CONNECTIONS,
+    20,
+  );
+  const submitsPerSecond = acknowledged.size / wall;
+
+  // (b) 20 concurrent 10 MiB uploads, through HTTP
+  const heavy = heavyPdf(10 * MiB - 1024);
+  const rssBefore = await rssMiB(child.pid!);
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => {
+    void rssMiB(child!.pid!).then(
+      (r) => (rssPeak = Math.max(rssPeak, r)),
+      () => {},
+    );
+  }, 25);
+  t = performance.now();
+  const uploadStatuses = await Promise.all(
+    uploaders.map(async (p) => {
+      const form = new FormData();
+      form.append('file', new Blob([heavy], { type: 'application/pdf' }), 'heavy.pdf');
+      const res = await fetch(`${started.url}/api/proposals/${p.id}/documents/proposal`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${p.token}` },
+        body: form,
+      });
+      await res.arrayBuffer();
+      return res.status;
+    }),
+  );
+  const uploadSeconds = (performance.now() - t) / 1000;
+  clearInterval(sampler);
+  const uploadedOk = uploadStatuses.filter((s) => s === 200).length;
+
+  // (c) across the deadline, in process: the injected clock runs `offset` ms ahead of real time so
+  // that the deadline falls ~1.5 s into the run.
+  const [deadlineCall] = await db.select().from(schema.calls).where(eq(schema.calls.slug, 'rush-deadline'));
+  let offset = 0;
+  const clock: Clock = { now: () => new Date(Date.now() + offset) };
+  const ctxC = proposalsContext({ ...makeDeps(config, db, clock) });
+  const T = far.getTime();
+  const outcomes: { ok: boolean; submittedAt?: number; ackAt: number; code?: string }[] = [];
+  offset = T - Date.now() - 1500;
+  let nextC = 0;
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (nextC < crossing.length) {
+        const p = crossing[nextC++]!;
+        const principal: Principal = {
+          userId: p.userId,
+          email: p.email,
+          displayName: 'deadline',
+          sessionId: randomUUID(),
+          grants: [{ role: 'applicant', scopeType: 'proposal', scopeId: p.id, subRole: 'coordinator' }],
+        };
+        try {
+          const r = await submitProposal(ctxC, principal, p.id, {
+            linkBase: '/api/proposals',
+            publicBase: 'http://bench',
+          });
+          outcomes.push({
+            ok: true,
+            submittedAt: Date.parse(r.receipt.submittedAt),
+            ackAt: clock.now().getTime(),
+          });
+        } catch (error) {
+          const code = (error as { code?: string }).code ?? String(error);
+          if (code !== 'DEADLINE_PASSED' && !outcomes.some((o) => o.code === code))
+            log(`(c) ${code}: ${String(error)}`);
+          outcomes.push({ ok: false, ackAt: clock.now().getTime(), code });
+        }
+      }
+    }),
+  );
+  const crossingVersions = await db
+    .select({ submittedAt: schema.proposalVersions.submittedAt })
+    .from(schema.proposalVersions)
+    .where(and(eq(schema.proposalVersions.callId, deadlineCall!.id)));
+  const atOrAfter = crossingVersions.filter((v) => v.submittedAt.getTime() >= T).length;
+  const accepted = outcomes.filter((o) => o.ok);
+  const refused = outcomes.filter((o) => !o.ok);
+  const otherErrors = refused.filter((o) => o.code !== 'DEADLINE_PASSED');
+  const lastAccepted = Math.max(...accepted.map((o) => o.submittedAt!));
+  const firstRefusedAck = Math.min(...refused.map((o) => o.ackAt));
+  const maxAckAfterT = Math.max(...accepted.map((o) => o.ackAt - T));
+  await handle.close();
+
+  const status = [...statuses.entries()].map(([s, n]) => `${s}×${n}`).join(', ');
+  report.push(
+    `### Deadline rush (proposals service), ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; Node ${process.version}; PostgreSQL on 127.0.0.1; platform child with DATABASE_POOL_MAX=${values.pool}; autocannon in the benchmark process on the same machine.`,
+    '',
+    '| measure | result | goal |',
+    '| --- | --- | --- |',
+    `| (a) submits through HTTP, ${CONNECTIONS} connections, ${N} proposals | **${submitsPerSecond.toFixed(0)} submits/s** (autocannon mean ${result.requests.average.toFixed(0)} req/s) | ≥ 1,000/s |`,
+    `| (a) latency p50 / p99 | ${result.latency.p50} ms / ${result.latency.p99} ms | p99 ≤ 150 ms |`,
+    `| (a) responses | ${status}; errors ${result.errors}, timeouts ${result.timeouts} | all 201 |`,
+    `| (a) platform process CPU during the run | ${(childCpu * 100).toFixed(0)} % of one core | — |`,
+    `| (a) integrity | ${acknowledged.size} acknowledged, ${lost} lost, ${duplicated} duplicated, ${unacknowledged} stored without acknowledgement | 0 / 0 / 0 |`,
+    `| (a) bare SQL of the same transaction (postgres.js, pool 20, ${CONNECTIONS} concurrent, ${BARE_N} tx) | ${bareRun.perSecond.toFixed(0)} tx/s, p50 ${bareRun.p50.toFixed(1)} ms, p99 ${bareRun.p99.toFixed(1)} ms | — |`,
+    `| (a) platform / bare SQL | **${((submitsPerSecond / bareRun.perSecond) * 100).toFixed(0)} %** | — |`,
+    `| (b) ${UPLOADS} concurrent 10 MiB uploads | **${((UPLOADS * heavy.byteLength) / MiB / uploadSeconds).toFixed(0)} MiB/s** (${uploadSeconds.toFixed(2)} s, ${uploadedOk}/${UPLOADS} accepted) | ≥ 150 MiB/s |`,
+    `| (b) server RSS growth | ${(rssPeak - rssBefore).toFixed(0)} MiB (${rssBefore.toFixed(0)} → ${rssPeak.toFixed(0)} MiB) | ≤ 150 MiB |`,
+    `| (c) ${DEADLINE_N} submits across the deadline, 50 in flight, in process | ${accepted.length} accepted, ${refused.length} refused with DEADLINE_PASSED${otherErrors.length ? `, ${otherErrors.length} other errors (${[...new Set(otherErrors.map((o) => o.code))].join(', ')})` : ''} | — |`,
+    `| (c) versions committed at or after T | **${atOrAfter}** (last accepted at T−${T - lastAccepted} ms; first refusal answered at T+${firstRefusedAck - T} ms) | 0 |`,
+    `| (c) latest acknowledgement of an accepted submit | T${maxAckAfterT >= 0 ? '+' : '−'}${Math.abs(maxAckAfterT)} ms (the clock was read before COMMIT; the answer can reach the client after T) | — |`,
+  );
+} finally {
+  if (child && child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((r) => child!.once('exit', r));
+  }
+  await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
+  await admin.end({ timeout: 5 });
+  await rm(dataDir, { recursive: true, force: true });
+}
+console.log(report.join('\n'));

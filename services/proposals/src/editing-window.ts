@@ -1,0 +1,63 @@
+import { inZone, type ProposalStage, type Stage } from '@permed/domain';
+import { AppError } from '@permed/http';
+import type { ProposalState } from '@permed/workflow';
+import { instantMs, submissionStage, type CallContext } from './call-context.ts';
+
+/** The lifecycle states in which the draft of a stage may still change and be (re)submitted. */
+export function editableStates(stage: ProposalStage, twoStage: boolean): readonly ProposalState[] {
+  return stage === 'pre-proposal' || !twoStage ? ['draft', 'submitted'] : ['full-draft', 'full-submitted'];
+}
+
+export function deadlinePassed(
+  stage: Stage,
+  now: Date,
+  what = 'The submission deadline has passed',
+): AppError {
+  return new AppError(
+    'DEADLINE_PASSED',
+    `${what} (${stage.closesAt.at}, ${inZone(stage.closesAt)} ${stage.closesAt.zone})`,
+    {
+      extensions: {
+        serverTime: now.toISOString(),
+        deadline: { at: stage.closesAt.at, zone: stage.closesAt.zone, local: inZone(stage.closesAt) },
+      },
+    },
+  );
+}
+
+export function stageNotOpen(
+  stage: Stage,
+  now: Date,
+  what = 'The submission stage is not open yet',
+): AppError {
+  return new AppError(
+    'STAGE_NOT_OPEN',
+    `${what} (opens ${stage.opensAt.at}, ${inZone(stage.opensAt)} ${stage.opensAt.zone})`,
+    {
+      extensions: {
+        serverTime: now.toISOString(),
+        opensAt: { at: stage.opensAt.at, zone: stage.opensAt.zone, local: inZone(stage.opensAt) },
+      },
+    },
+  );
+}
+
+/**
+ * A draft changes only while its stage accepts submissions: in an editable lifecycle state and
+ * before the deadline by the server clock. After the deadline the submitted version is what counts,
+ * so edits would only mislead the consortium.
+ */
+export function requireEditable(
+  args: { stage: ProposalStage; state: ProposalState },
+  call: CallContext,
+  now: Date,
+): Stage {
+  const window = submissionStage(call.definition, args.stage);
+  if (!editableStates(args.stage, call.definition.twoStage).includes(args.state)) {
+    throw new AppError('CONFLICT', `The proposal is ${args.state}; its draft can no longer change`, {
+      extensions: { currentState: args.state },
+    });
+  }
+  if (now.getTime() >= instantMs(window.closesAt)) throw deadlinePassed(window, now);
+  return window;
+}

@@ -1,0 +1,104 @@
+import multipart from '@fastify/multipart';
+import { z } from 'zod';
+import { AppError, anyOf, type FastifyPluginAsyncZod } from '@permed/http';
+import { and, eq } from 'drizzle-orm';
+import { schema } from '@permed/db';
+import type { ProposalsContext } from '../deps.ts';
+import { resolveProposalAccess } from '../proposal-access.ts';
+import { documentView as toDocumentView } from '../read-proposal.ts';
+import { documentKinds, uploadDocument } from '../upload-document.ts';
+import { documentView, problems } from './route-schemas.ts';
+
+const security = [{ bearerAuth: [] }];
+const tags = ['proposals: documents'];
+const MiB = 1024 * 1024;
+const documentParams = z.object({ id: z.uuid(), kind: z.enum(documentKinds) }).strict();
+
+/** RFC 6266 / 5987 Content-Disposition for a name that may hold any Unicode. */
+export function contentDisposition(kind: 'attachment' | 'inline', name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+export function uploadRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    // Multipart exists only in this scope, with explicit limits: one file part and nothing else.
+    // The per-call size limit is applied per request (the ceiling here is the largest a call may set).
+    await app.register(multipart, {
+      limits: { files: 1, fields: 0, parts: 1, fileSize: 100 * MiB, headerPairs: 50, fieldNameSize: 100 },
+    });
+
+    app.put(
+      '/:id/documents/:kind',
+      {
+        config: { access: anyOf('applicant') },
+        schema: {
+          tags,
+          security,
+          summary:
+            'Upload the PDF of this stage (kind "proposal", required) or an annex; replaces the previous one',
+          description:
+            "multipart/form-data with exactly one file part. Checked by content, never by name: the file must start with %PDF-, parse within time and memory limits, not be encrypted, carry no JavaScript/launch/embedded files, and keep within the call's page and size limits (documents.maxPages, documents.maxBytes, default 10 MiB). Refusals: 413 TOO_LARGE, 415 NOT_A_PDF, 422 with `reason` (UNPARSABLE, ENCRYPTED, ACTIVE_CONTENT, TOO_MANY_PAGES, PARSE_TIMEOUT, PARSE_RESOURCE_LIMIT). The file name is sanitised and kept as metadata only.",
+          params: documentParams,
+          consumes: ['multipart/form-data'],
+          response: { 200: documentView, ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
+        },
+      },
+      async (request) => {
+        const row = await uploadDocument(
+          ctx,
+          request.principal!,
+          request.params.id,
+          request.params.kind,
+          async ({ maxBytes }) => {
+            if (!request.isMultipart()) {
+              throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with one file part', {
+                errors: [{ in: 'headers', path: '/content-type', message: 'expected multipart/form-data' }],
+              });
+            }
+            const data = await request.file({
+              limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1 },
+            });
+            if (!data) return undefined;
+            return { stream: data.file, filename: data.filename, truncated: () => data.file.truncated };
+          },
+        );
+        return toDocumentView(row);
+      },
+    );
+
+    app.get(
+      '/:id/documents/:kind',
+      {
+        config: { access: anyOf('applicant', 'call-office') },
+        schema: {
+          tags,
+          security,
+          summary: 'Download the current document of this kind',
+          params: documentParams,
+          response: problems(400, 401, 403, 404),
+        },
+      },
+      async (request, reply) => {
+        const access = await resolveProposalAccess(ctx.db, request.principal!, request.params.id);
+        const [row] = await ctx.db
+          .select()
+          .from(schema.proposalDocuments)
+          .where(
+            and(
+              eq(schema.proposalDocuments.proposalId, request.params.id),
+              eq(schema.proposalDocuments.stage, access.proposal.stage),
+              eq(schema.proposalDocuments.kind, request.params.kind),
+            ),
+          );
+        if (!row) throw new AppError('NOT_FOUND', `No ${request.params.kind} document uploaded`);
+        return reply
+          .type('application/pdf')
+          .header('content-length', row.bytes)
+          .header('etag', `"${row.sha256}"`)
+          .header('content-disposition', contentDisposition('attachment', row.fileName))
+          .send(ctx.blobs.stream(row.sha256));
+      },
+    );
+  };
+}

@@ -1,0 +1,276 @@
+import { connect } from 'node:net';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { createBlobStore, type BlobStore } from '@permed/blobs';
+import { schema, sha256Hex } from '@permed/db';
+import {
+  encryptedPdf,
+  htmlNamedPdf,
+  launchActionPdf,
+  openActionJavaScriptPdf,
+  overPageLimitPdf,
+  truncatedPdf,
+  validPdf,
+  zipThenPdfPolyglot,
+} from '@permed/documents/testing';
+import type { TestUser } from '@permed/testing';
+import { collectProposalOrphans } from './collect-orphans.ts';
+import { completeProposal, createWorld, multipart, type World } from './testing/factories.ts';
+
+/** A blob store that reports each staging attempt's outcome, to wait for an interrupted upload. */
+function observedStore(root: string) {
+  const inner = createBlobStore(root);
+  const outcomes: ('staged' | 'failed')[] = [];
+  const store: BlobStore = {
+    ...inner,
+    async stage(source, options) {
+      try {
+        const staged = await inner.stage(source as Readable, options);
+        outcomes.push('staged');
+        return staged;
+      } catch (error) {
+        outcomes.push('failed');
+        throw error;
+      }
+    },
+  };
+  return { store, outcomes };
+}
+
+let world: World;
+let coordinator: TestUser;
+let proposalId: string;
+let observed: ReturnType<typeof observedStore>;
+let blobRoot: string;
+
+beforeAll(async () => {
+  const dir = path.join((await import('node:os')).tmpdir(), `uploads-${Date.now()}`);
+  blobRoot = path.join(dir, 'blobs');
+  observed = observedStore(blobRoot);
+  world = await createWorld({ extras: { blobs: observed.store } });
+  await world.publishCall('upload-call');
+  await world.publishCall('tiny-call', {}, { documents: { maxPages: 10, maxBytes: 4096 } });
+  coordinator = await world.ctx.user([], 'coordinator');
+  proposalId = (
+    await world.app.inject({
+      method: 'POST',
+      url: '/api/proposals',
+      headers: coordinator.auth,
+      payload: completeProposal('upload-call'),
+    })
+  ).json().id;
+});
+afterAll(async () => {
+  await world.close();
+});
+
+async function filesUnder(root: string): Promise<string[]> {
+  try {
+    return (await readdir(root, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+async function documentRows(id: string) {
+  return world.ctx.db.db
+    .select()
+    .from(schema.proposalDocuments)
+    .where(eq(schema.proposalDocuments.proposalId, id));
+}
+
+const upload = (
+  id: string,
+  bytes: Uint8Array,
+  name = 'proposal.pdf',
+  user = coordinator,
+  kind = 'proposal',
+) => {
+  const body = multipart(bytes, name);
+  return world.app.inject({
+    method: 'PUT',
+    url: `/api/proposals/${id}/documents/${kind}`,
+    headers: { ...user.auth, ...body.headers },
+    payload: body.payload,
+  });
+};
+
+describe('uploading the proposal PDF', () => {
+  it('stores a valid PDF under its SHA-256 and keeps the sanitised name as metadata only', async () => {
+    const bytes = await validPdf({ pages: 2 });
+    const res = await upload(proposalId, bytes, '../../etc/‮fdp.exe');
+    expect(res.statusCode, res.body).toBe(200);
+    const sha = sha256Hex(bytes);
+    expect(res.json()).toMatchObject({ kind: 'proposal', sha256: sha, bytes: bytes.byteLength, pages: 2 });
+    expect(res.json().fileName).not.toMatch(/[/\\\u202e]/);
+    expect(await filesUnder(blobRoot)).toEqual([path.join(sha.slice(0, 2), sha)]);
+    const download = await world.app.inject({
+      url: `/api/proposals/${proposalId}/documents/proposal`,
+      headers: coordinator.auth,
+    });
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-type']).toBe('application/pdf');
+    expect(download.headers['content-disposition']).toMatch(/^attachment; filename="/);
+    expect(sha256Hex(download.rawPayload)).toBe(sha);
+    const audit = await world.ctx.db.db
+      .select()
+      .from(schema.auditEvents)
+      .where(
+        and(
+          eq(schema.auditEvents.action, 'proposal.document_uploaded'),
+          eq(schema.auditEvents.targetId, proposalId),
+        ),
+      );
+    expect(audit).toMatchObject([{ actorUserId: coordinator.id, details: { sha256: sha } }]);
+  });
+
+  it('replaces the previous document of the same kind', async () => {
+    const next = await validPdf({ pages: 4 });
+    const res = await upload(proposalId, next, 'v2.pdf');
+    expect(res.statusCode).toBe(200);
+    const rows = await documentRows(proposalId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ sha256: sha256Hex(next), pages: 4, fileName: 'v2.pdf' });
+  });
+});
+
+describe('refused uploads leave no file and no row behind', () => {
+  const hostile: [string, () => Uint8Array | Promise<Uint8Array>, number, string][] = [
+    ['HTML that claims to be a PDF', () => htmlNamedPdf().bytes, 415, 'NOT_A_PDF'],
+    ['ZIP first, PDF after (polyglot)', () => zipThenPdfPolyglot(), 415, 'NOT_A_PDF'],
+    ['encrypted', () => encryptedPdf(), 422, 'ENCRYPTED'],
+    ['JavaScript on open', () => openActionJavaScriptPdf(), 422, 'ACTIVE_CONTENT'],
+    ['Launch action', () => launchActionPdf(), 422, 'ACTIVE_CONTENT'],
+    ['over the page limit', () => overPageLimitPdf(10), 422, 'TOO_MANY_PAGES'],
+    ['truncated', () => truncatedPdf(), 422, 'UNPARSABLE'],
+  ];
+  it.each(hostile)('%s', async (_name, make, status, reason) => {
+    const before = { files: await filesUnder(blobRoot), rows: await documentRows(proposalId) };
+    const res = await upload(proposalId, await make(), 'innocent.pdf');
+    expect(res.statusCode).toBe(status);
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.json()).toMatchObject({ reason, errors: [{ in: 'file', path: '/file', code: reason }] });
+    expect(await filesUnder(blobRoot)).toEqual(before.files);
+    expect(await documentRows(proposalId)).toEqual(before.rows);
+  });
+
+  it("refuses a file over the call's size limit with 413, leaving nothing", async () => {
+    const tiny = (
+      await world.app.inject({
+        method: 'POST',
+        url: '/api/proposals',
+        headers: coordinator.auth,
+        payload: completeProposal('tiny-call'),
+      })
+    ).json().id;
+    const before = await filesUnder(blobRoot);
+    const big = Buffer.concat([Buffer.from(await validPdf({ pages: 10 })), Buffer.alloc(8000, 0x20)]);
+    const res = await upload(tiny, big);
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', reason: 'TOO_LARGE', maxBytes: 4096 });
+    expect(await filesUnder(blobRoot)).toEqual(before);
+    expect(await documentRows(tiny)).toEqual([]);
+  });
+
+  it('refuses a body that is not multipart (415) and a multipart without a file part', async () => {
+    const json = await world.app.inject({
+      method: 'PUT',
+      url: `/api/proposals/${proposalId}/documents/proposal`,
+      headers: coordinator.auth,
+      payload: { file: 'JVBERi0xLjQ=' },
+    });
+    expect(json.statusCode).toBe(415);
+    const boundary = 'xyz';
+    const fieldOnly = await world.app.inject({
+      method: 'PUT',
+      url: `/api/proposals/${proposalId}/documents/proposal`,
+      headers: { ...coordinator.auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: `--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${boundary}--\r\n`,
+    });
+    expect(fieldOnly.statusCode).toBeGreaterThanOrEqual(400);
+    expect(fieldOnly.statusCode).toBeLessThan(500);
+    expect(fieldOnly.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+  });
+
+  it('refuses viewers (403) and other consortia (404) before reading the file', async () => {
+    const viewer = await world.ctx.user(
+      [{ role: 'applicant', scopeType: 'proposal', scopeId: proposalId, subRole: 'viewer' }],
+      'viewer',
+    );
+    await world.ctx.db.db.insert(schema.proposalMembers).values({
+      proposalId,
+      userId: viewer.id,
+      role: 'viewer',
+      partnerId: null,
+      addedAt: world.ctx.clock.now(),
+    });
+    const attempts = observed.outcomes.length;
+    expect((await upload(proposalId, await validPdf(), 'x.pdf', viewer)).statusCode).toBe(403);
+    const other = await world.ctx.user(
+      [{ role: 'applicant', scopeType: 'proposal', scopeId: 'other' }],
+      'other',
+    );
+    expect((await upload(proposalId, await validPdf(), 'x.pdf', other)).statusCode).toBe(404);
+    expect(observed.outcomes.length).toBe(attempts);
+  });
+
+  it('cleans up after a client that disconnects mid-upload (real listening server)', async () => {
+    const address = await world.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = new URL(address);
+    const before = { files: await filesUnder(blobRoot), rows: await documentRows(proposalId) };
+    const attempts = observed.outcomes.length;
+    const boundary = 'cut-here';
+    const total = 2 * 1024 * 1024;
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(
+      [
+        `PUT /api/proposals/${proposalId}/documents/proposal HTTP/1.1`,
+        'Host: 127.0.0.1',
+        `Authorization: ${coordinator.auth.authorization}`,
+        `Content-Type: multipart/form-data; boundary=${boundary}`,
+        `Content-Length: ${total}`,
+        '',
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n`,
+      ].join('\r\n'),
+    );
+    // Send part of the body, wait until the server is streaming it to disk, then vanish.
+    for (let i = 0; i < 8; i++) {
+      socket.write(Buffer.alloc(64 * 1024, 0x20));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const tmp = path.join(blobRoot, 'tmp');
+    const deadline = Date.now() + 10_000;
+    while ((await filesUnder(tmp)).length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect((await filesUnder(tmp)).length).toBe(1);
+    socket.destroy();
+    while (observed.outcomes.length === attempts && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(observed.outcomes.slice(attempts)).toEqual(['failed']);
+    expect(await filesUnder(blobRoot)).toEqual(before.files);
+    expect(await documentRows(proposalId)).toEqual(before.rows);
+  });
+});
+
+describe('orphan collection', () => {
+  it('removes a replaced document once nothing references it, keeping the current one', async () => {
+    const first = await validPdf({ pages: 5 });
+    const second = await validPdf({ pages: 6 });
+    expect((await upload(proposalId, first)).statusCode).toBe(200);
+    expect((await upload(proposalId, second)).statusCode).toBe(200);
+    const report = await collectProposalOrphans({ ...world.ctx.deps, blobs: observed.store }, { graceMs: 0 });
+    expect(report.removed).toContain(sha256Hex(first));
+    expect(report.removed).not.toContain(sha256Hex(second));
+    expect(await observed.store.has(sha256Hex(second))).toBe(true);
+  });
+});
+
+// Keep the import used when the stream type is only needed for the wrapper's signature.
+void Readable;
