@@ -16,3 +16,13 @@ export function buildApp(config: Config, deps: Omit<ServiceDeps, 'config'>): Pro
 }
 
 export { fundingService };
+export {
+  noEvaluationSummaries,
+  type AnonymisedReview,
+  type EvaluationSummary,
+  type EvaluationSummarySource,
+  type FundingDeps,
+} from './funding-deps.ts';
+export { pendingDecisionsOfCall } from './pending-decisions.ts';
+export { collectFundingOrphans } from './collect-orphans.ts';
+export { fundingBlobStore } from './funding-deps.ts';
