@@ -5,3 +5,4 @@ export * from './canonical.ts';
 export * from './workflow-store.ts';
 export * from './scheduler.ts';
 export * from './outbox.ts';
+export * from './poller.ts';

@@ -23,3 +23,23 @@ export function evaluationSummaries(db: DbOrTx) {
     },
   };
 }
+
+/**
+ * The reviews the proposals service shows the coordinator for the rebuttal (it gates the window):
+ * labelled, scores and comments per criterion, no reviewer identity.
+ */
+export function rebuttalReviewSource(db: DbOrTx) {
+  return {
+    async anonymisedReviews(proposalId: string) {
+      const reviews = await labelledReviews(db, 'full-proposal', proposalId);
+      return reviews.map(({ label, review }) => ({
+        label,
+        stage: 'full-proposal' as const,
+        scores: review.scores.map((s) => ({ criterionId: s.criterionId, score: s.score })),
+        comments: review.scores
+          .filter((s) => typeof s.comment === 'string' && s.comment.trim() !== '')
+          .map((s) => ({ criterionId: s.criterionId, text: s.comment! })),
+      }));
+    },
+  };
+}

@@ -19,4 +19,4 @@ export { evaluationService };
 /** For readers of `ranking_lists` (funding) that want to re-check a frozen list's hash. */
 export { frozenRanking, hashOfFrozen, type FrozenEntry } from './frozen-ranking.ts';
 export { rankingCutoffs, stageCriteriaOf } from './evaluation-context.ts';
-export { evaluationSummaries } from './evaluation-summary.ts';
+export { evaluationSummaries, rebuttalReviewSource } from './evaluation-summary.ts';

@@ -1,12 +1,17 @@
 import type { Config } from '@permed/config';
 import { authRoutes } from '@permed/auth';
-import { createHttpApp, type App } from '@permed/http';
+import { createHttpApp, type App, type FastifyPluginAsyncZod } from '@permed/http';
 import { databaseReadiness, type ServiceDeps, type ServiceModule } from '@permed/service-kit';
 import { callsModule, callsService, type StageFacts } from '@permed/calls-service';
-import { proposalsModule } from '@permed/proposals-service';
+import { proposalsModule, proposalsService, type ReviewSource } from '@permed/proposals-service';
 import { eligibilityModule, eligibilityStageFacts } from '@permed/eligibility-service';
-import { evaluationModule } from '@permed/evaluation-service';
-import { fundingModule } from '@permed/funding-service';
+import { evaluationModule, evaluationSummaries, rebuttalReviewSource } from '@permed/evaluation-service';
+import {
+  fundingModule,
+  fundingService,
+  pendingDecisionsOfCall,
+  type EvaluationSummarySource,
+} from '@permed/funding-service';
 
 export const serviceModules: readonly ServiceModule[] = [
   callsModule,
@@ -16,9 +21,46 @@ export const serviceModules: readonly ServiceModule[] = [
   fundingModule,
 ];
 
+/**
+ * The services are independent bounded contexts; where one needs facts another owns (the call
+ * office's stage guards, the reviews shown for the rebuttal, the review comments in outcome
+ * letters), the platform composes them here through small interfaces, so no service imports
+ * another.
+ */
+/** What a test may put in place of a composed source. */
+export interface PlatformOverrides {
+  reviews?: ReviewSource;
+  evaluationSummaries?: EvaluationSummarySource;
+}
+
+export function composedPlugins(
+  deps: ServiceDeps & PlatformOverrides,
+): Map<ServiceModule, FastifyPluginAsyncZod> {
+  const facts: StageFacts = {
+    ...eligibilityStageFacts(deps.db),
+    pendingDecisions: (callId) => pendingDecisionsOfCall(deps.db, callId),
+  };
+  return new Map<ServiceModule, FastifyPluginAsyncZod>([
+    [callsModule, callsService({ ...deps, facts })],
+    [proposalsModule, proposalsService({ ...deps, reviews: deps.reviews ?? rebuttalReviewSource(deps.db) })],
+    [eligibilityModule, eligibilityModule.plugin(deps)],
+    [evaluationModule, evaluationModule.plugin(deps)],
+    [
+      fundingModule,
+      fundingService({
+        ...deps,
+        evaluationSummaries: deps.evaluationSummaries ?? evaluationSummaries(deps.db),
+      }),
+    ],
+  ]);
+}
+
 /** Every service on one port: /api/auth and /api/<service>, one OpenAPI document at /docs. */
-export async function buildPlatform(config: Config, deps: Omit<ServiceDeps, 'config'>): Promise<App> {
-  const full: ServiceDeps = { ...deps, config };
+export async function buildPlatform(
+  config: Config,
+  deps: Omit<ServiceDeps, 'config'> & PlatformOverrides,
+): Promise<App> {
+  const full: ServiceDeps & PlatformOverrides = { ...deps, config };
   const app = await createHttpApp(config, {
     name: 'PerMed Calls',
     description:
@@ -27,13 +69,7 @@ export async function buildPlatform(config: Config, deps: Omit<ServiceDeps, 'con
     readiness: [databaseReadiness(deps.db)],
   });
   await app.register(authRoutes(full), { prefix: '/api/auth' });
-  // The call office's stage guards need facts owned by other services; the platform composes them.
-  const facts: StageFacts = {
-    ...eligibilityStageFacts(deps.db),
-    pendingDecisions: async () => 0,
-  };
-  for (const module of serviceModules) {
-    const plugin = module === callsModule ? callsService({ ...full, facts }) : module.plugin(full);
+  for (const [module, plugin] of composedPlugins(full)) {
     await app.register(plugin, { prefix: `/api/${module.name}` });
   }
   return app;

@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '@permed/config';
-import { createDb, JobRunner, migrate } from '@permed/db';
+import { createDb, drainOutbox, JobRunner, migrate, startPolling } from '@permed/db';
+import { mailOutboxHandler } from '@permed/mail';
+import { collectProposalOrphans, proposalsOutboxHandlers } from '@permed/proposals-service';
+import { collectFundingOrphans } from '@permed/funding-service';
 import { callJobHandlers, seedDemoCalls, seedFunderRegistry } from '@permed/calls-service';
 import { listen } from '@permed/http';
 import { makeDeps } from '@permed/service-kit';
@@ -30,15 +33,29 @@ const jobs = new JobRunner({
   handlers: { ...callJobHandlers },
   onError: (err) => app.log.error({ err }, 'scheduled job failed'),
 });
+// Side effects after commit: e-mail (SMTP, or DATA_DIR/mailbox) and receipt PDFs.
+const outboxHandlers = { ...proposalsOutboxHandlers(deps), mail: mailOutboxHandler(config) };
+const onBackgroundError = (err: unknown) => app.log.error({ err }, 'background work failed');
+// Blobs no row refers to (an upload cut off by a crash) are collected at start and every hour.
+const collectOrphans = async () => {
+  const [proposals, funding] = await Promise.all([collectProposalOrphans(deps), collectFundingOrphans(deps)]);
+  app.log.info({ proposals, funding }, 'orphan blobs collected');
+};
 const address = await listen(app, {
   host: config.HOST,
   port: config.PORT,
   onClose: async () => {
-    await jobs.stop();
+    await Promise.all([jobs.stop(), outbox.stop(), maintenance.stop()]);
     await handle.close();
   },
 });
 jobs.start();
+const outbox = startPolling(
+  () => drainOutbox(handle.db, () => deps.clock.now(), outboxHandlers),
+  500,
+  onBackgroundError,
+);
+const maintenance = startPolling(collectOrphans, 3_600_000, onBackgroundError);
 const base = config.PUBLIC_URL ?? address;
 const lines = [
   '',
