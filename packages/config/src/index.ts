@@ -152,8 +152,16 @@ export function loadConfig(
 
 /** Test and script helper: a config from defaults plus overrides, ignoring the process environment. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
+  // No event-loop shedding in tests: test set-up (PDF building, PGlite's WASM) blocks the loop on
+  // purpose, and the first request after it must not be shed. Tests about shedding turn it on.
   return loadConfig(
-    { NODE_ENV: 'test', LOG_LEVEL: 'silent', PASSWORD_HASH_LOG_N: '14', SEED_DEMO: 'false' },
+    {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      PASSWORD_HASH_LOG_N: '14',
+      SEED_DEMO: 'false',
+      MAX_EVENT_LOOP_DELAY_MS: '0',
+    },
     overrides,
   );
 }

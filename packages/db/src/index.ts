@@ -6,3 +6,4 @@ export * from './workflow-store.ts';
 export * from './scheduler.ts';
 export * from './outbox.ts';
 export * from './poller.ts';
+export * from './ranking-hash.ts';

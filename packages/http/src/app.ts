@@ -139,6 +139,7 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
     retryAfter: 1,
     pressureHandler: (request, reply, type, value) => {
       request.log.warn({ type, value }, 'shedding load');
+      // Once the reply is sent, Fastify stops the request here even though under-pressure calls next().
       sendProblem(
         reply,
         request,

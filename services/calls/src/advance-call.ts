@@ -3,6 +3,7 @@ import { AppError } from '@permed/http';
 import { advanceWorkflow } from '@permed/service-kit';
 import type { CallEvent } from '@permed/workflow';
 import { requireCall } from './call-store.ts';
+import { cascadeToProposals } from './cascade-to-proposals.ts';
 import type { UseCaseDeps } from './manage-calls.ts';
 
 /** Facts a manual stage change needs, computed by the platform, never taken from the client. */
@@ -72,6 +73,15 @@ export async function advanceCall(
       callVersion: call.currentVersion,
       ...(args.expectedLockVersion !== undefined ? { expectedLockVersion: args.expectedLockVersion } : {}),
     });
+    const proposals = await cascadeToProposals(tx, {
+      callId: call.id,
+      callState: result.to,
+      // The published call keeps its layout; the draft column holds the definition it started from.
+      twoStage: (call.draft as { twoStage?: boolean }).twoStage !== false,
+      actor,
+      at: now,
+      callVersion: call.currentVersion,
+    });
     await recordAudit(tx, {
       actor,
       action: 'call.stage_changed',
@@ -82,6 +92,7 @@ export async function advanceCall(
         from: result.from,
         to: result.to,
         overrideReason: args.overrideReason ?? null,
+        proposalsMoved: proposals.moved,
       },
       at: now,
     });

@@ -419,6 +419,74 @@ describe('durable scheduler', () => {
     expect(inst!.state).toBe('eligibility-check');
   });
 
+  it('moves submitted proposals into the eligibility check when the deadline passes, and drafts stay', async () => {
+    const { createWorkflowInstance, systemActor } = await import('@permed/db');
+    const { advanceWorkflow } = await import('@permed/service-kit');
+    const { initialSnapshot, machineVersion } = await import('@permed/workflow');
+    const def = definition();
+    await publish(def);
+    const [call] = await ctx.db.db.select().from(schema.calls).where(eq(schema.calls.slug, def.slug));
+    const ids: string[] = [];
+    for (const acronym of ['SUBMITTED', 'DRAFT']) {
+      const [p] = await ctx.db.db
+        .insert(schema.proposals)
+        .values({
+          callId: call!.id,
+          stage: 'pre-proposal',
+          acronym,
+          coordinatorUserId: office.id,
+          draft: {},
+          createdAt: ctx.clock.now(),
+          updatedAt: ctx.clock.now(),
+        })
+        .returning();
+      ids.push(p!.id);
+      await createWorkflowInstance(ctx.db.db, {
+        kind: 'proposal',
+        subjectId: p!.id,
+        callId: call!.id,
+        state: 'draft',
+        snapshot: initialSnapshot('proposal', { twoStage: true, rebuttal: true }),
+        machineVersion: machineVersion('proposal'),
+        actor: systemActor,
+        at: ctx.clock.now(),
+      });
+    }
+    await advanceWorkflow(ctx.db.db, {
+      kind: 'proposal',
+      subjectId: ids[0]!,
+      event: { type: 'SUBMIT', blockingErrors: 0 },
+      actor: systemActor,
+      at: ctx.clock.now(),
+    });
+    ctx.clock.set('2020-03-05T16:00:00.000Z');
+    await runDueJobs(ctx.db.db, () => ctx.clock.now(), callJobHandlers);
+    const states = await ctx.db.db
+      .select({ id: schema.workflowInstances.subjectId, state: schema.workflowInstances.state })
+      .from(schema.workflowInstances)
+      .where(
+        and(eq(schema.workflowInstances.kind, 'proposal'), eq(schema.workflowInstances.callId, call!.id)),
+      );
+    expect(Object.fromEntries(states.map((s) => [s.id, s.state]))).toEqual({
+      [ids[0]!]: 'eligibility-check',
+      [ids[1]!]: 'draft',
+    });
+    const [moved] = await ctx.db.db
+      .select()
+      .from(schema.workflowTransitions)
+      .innerJoin(
+        schema.workflowInstances,
+        eq(schema.workflowInstances.id, schema.workflowTransitions.instanceId),
+      )
+      .where(
+        and(
+          eq(schema.workflowInstances.subjectId, ids[0]!),
+          eq(schema.workflowTransitions.event, 'START_ELIGIBILITY_CHECK'),
+        ),
+      );
+    expect(moved!.workflow_transitions.actorLabel).toBe('scheduler');
+  });
+
   it('moves a job when a new version corrects the deadline, before it has run', async () => {
     const def = definition();
     await publish(def);

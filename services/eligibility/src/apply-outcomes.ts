@@ -127,6 +127,22 @@ export async function applyOutcomes(
           at: deps.now,
           callVersion: call.version,
         });
+        // In a single-stage call the review follows the eligibility check directly: the call is
+        // already in its review stage, so an eligible proposal goes on to review at once.
+        if (
+          outcome === 'eligible' &&
+          call.definition.twoStage === false &&
+          call.state === 'full-proposal-review'
+        ) {
+          await advanceWorkflow(tx, {
+            kind: 'proposal',
+            subjectId: row.proposalId,
+            event: { type: 'START_REVIEW' },
+            actor,
+            at: deps.now,
+            callVersion: call.version,
+          });
+        }
         await recordAudit(tx, {
           actor,
           action: 'eligibility.outcome_applied',

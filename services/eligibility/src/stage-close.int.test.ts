@@ -438,6 +438,7 @@ describe('a single-stage call where every funder finished', () => {
     expect(applied.json().applied).toEqual([
       expect.objectContaining({ proposalId: p.id, outcome: 'eligible', event: 'DECLARE_ELIGIBLE' }),
     ]);
-    expect((await loadWorkflowInstance(ctx.db.db, 'proposal', p.id))!.state).toBe('eligible');
+    // Single-stage: the call is already in review, so the eligible proposal goes on to review.
+    expect((await loadWorkflowInstance(ctx.db.db, 'proposal', p.id))!.state).toBe('under-review');
   });
 });

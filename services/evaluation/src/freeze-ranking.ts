@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { recordAudit, schema, stepWorkflow, type Actor } from '@permed/db';
-import { rankingHash } from '@permed/evaluation';
+import { rankingListHash, recordAudit, schema, stepWorkflow, type Actor } from '@permed/db';
 import { AppError } from '@permed/http';
 import { advanceWorkflow } from '@permed/service-kit';
 import { step, type ProposalEvent } from '@permed/workflow';
@@ -13,7 +12,7 @@ import {
   type EvaluationStage,
   type UseCaseDeps,
 } from './evaluation-context.ts';
-import { findFrozenList, frozenRanking, toFrozenEntry, type RankingListRow } from './frozen-ranking.ts';
+import { findFrozenList, toFrozenEntry, type RankingListRow } from './frozen-ranking.ts';
 
 export interface FreezeOutcome {
   list: RankingListRow;
@@ -24,7 +23,7 @@ export interface FreezeOutcome {
 }
 
 /**
- * Freezes the stage's ranking list: once, immutable, hashed (rankingHash over stage, tie-break,
+ * Freezes the stage's ranking list: once, immutable, hashed (rankingListHash over stage, tie-break,
  * cut-offs and the stored entries), naming the call version, audited. At the full stage the call
  * lifecycle takes FREEZE_RANKING with the hash (so the call must be in its panel stage) and each
  * ranked proposal takes RANK where its machine accepts it. Refused while any proposal still has
@@ -63,7 +62,7 @@ export async function freezeRanking(
         toFrozenEntry(e, live.scored.get(e.proposalId)!.acronym),
       );
       const tieBreak = live.ranking.tieBreak.map(tieBreakName);
-      const hash = rankingHash(frozenRanking(stage, tieBreak, live.cutoffs, entries));
+      const hash = rankingListHash({ stage, tieBreak, entries });
       const now = deps.clock.now();
       const [list] = await tx
         .insert(schema.rankingLists)

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import { schema, type DbOrTx } from '@permed/db';
+import { rankingListHash, schema, type DbOrTx } from '@permed/db';
 import type { RankingEntry } from '@permed/db/schema';
-import { rankingHash, type CategoryCutoffs, type RankedProposal, type Ranking } from '@permed/evaluation';
+import { type CategoryCutoffs, type RankedProposal, type Ranking } from '@permed/evaluation';
 import { parseTieBreakName, type EvaluationStage } from './evaluation-context.ts';
 
 export type RankingListRow = typeof schema.rankingLists.$inferSelect;
@@ -25,7 +25,7 @@ export function toFrozenEntry(entry: RankedProposal, acronym: string): FrozenEnt
 /**
  * The ranking document a frozen list's hash covers: stage, tie-break, category cut-offs and the
  * stored entries, exactly as rankProposals shapes a Ranking. Anyone holding the row and the cut-offs
- * (derived from the call version it names) recomputes `rankingHash` of it.
+ * (derived from the call version it names) can rebuild it; the stored hash is rankingListHash(row).
  */
 export function frozenRanking(
   stage: string,
@@ -36,11 +36,9 @@ export function frozenRanking(
   return { stage, tieBreak: tieBreak.map(parseTieBreakName), cutoffs, entries: [...entries] };
 }
 
-export function hashOfFrozen(
-  row: Pick<RankingListRow, 'stage' | 'tieBreak' | 'entries'>,
-  cutoffs: CategoryCutoffs,
-): string {
-  return rankingHash(frozenRanking(row.stage, row.tieBreak, cutoffs, row.entries as FrozenEntry[]));
+/** The stored hash of a frozen list, recomputed from the row alone (see rankingListHash). */
+export function hashOfFrozen(row: Pick<RankingListRow, 'stage' | 'tieBreak' | 'entries'>): string {
+  return rankingListHash(row);
 }
 
 export async function findFrozenList(

@@ -1,4 +1,12 @@
-import { canonicalHash, enqueueOutbox, recordAudit, schema, type Actor, type Db } from '@permed/db';
+import {
+  canonicalHash,
+  enqueueOutbox,
+  rankingListHash,
+  recordAudit,
+  schema,
+  type Actor,
+  type Db,
+} from '@permed/db';
 import type { BudgetChange, TieRule } from '@permed/allocation';
 import type { Clock } from '@permed/domain';
 import { AppError } from '@permed/http';
@@ -34,7 +42,7 @@ export async function recordRecommendation(
   if (existing) throw alreadyRecorded(existing);
 
   const context = await loadAllocationContext(deps.db, published);
-  if (canonicalHash(context.ranking.entries) !== context.ranking.hash) {
+  if (rankingListHash(context.ranking) !== context.ranking.hash) {
     // The list must be exactly the one the panel froze; a changed row is refused, not walked.
     throw new AppError('CONFLICT', 'The frozen ranking list does not match its hash');
   }

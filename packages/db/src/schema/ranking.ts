@@ -13,7 +13,8 @@ export interface RankingEntry {
 
 /**
  * A frozen ranking list: written once when the panel closes, never updated. The evaluation
- * service produces it; the funding service walks it. `hash` is SHA-256 of the canonical entries.
+ * service produces it; the funding service walks it. `hash` is `rankingListHash(row)`: SHA-256 of
+ * the canonical stage, tie-break and entries.
  */
 export const rankingLists = pgTable(
   'ranking_lists',

@@ -88,7 +88,7 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
         stage: row.stage,
         callVersion: row.callVersion,
         hash: row.hash,
-        hashVerified: hashOfFrozen(row, cutoffs) === row.hash,
+        hashVerified: hashOfFrozen(row) === row.hash,
         tieBreak: row.tieBreak,
         cutoffs,
         frozenAt: row.frozenAt.toISOString(),

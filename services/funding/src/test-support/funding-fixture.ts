@@ -1,7 +1,14 @@
 // Test data for the funding service, written straight into the tables other services own (the
 // proposals and evaluation services are built in parallel; funding depends on their tables only).
 import { randomUUID } from 'node:crypto';
-import { canonicalHash, createWorkflowInstance, schema, systemActor, type Db } from '@permed/db';
+import {
+  canonicalHash,
+  createWorkflowInstance,
+  rankingListHash,
+  schema,
+  systemActor,
+  type Db,
+} from '@permed/db';
 import type { RankingEntry } from '@permed/db/schema';
 import type { Clock, Partner, ProposalDocument } from '@permed/domain';
 import { funderRegistry } from '@permed/rules';
@@ -242,7 +249,11 @@ export async function createFundingCall(
 
   let rankingHash: string | null = null;
   if (spec.freeze !== false) {
-    rankingHash = canonicalHash(entries);
+    rankingHash = rankingListHash({
+      stage: 'full-proposal',
+      tieBreak: ['total', 'excellence', 'impact', 'proposalId'],
+      entries,
+    });
     await db.insert(schema.rankingLists).values({
       callId: call.id,
       stage: 'full-proposal',
