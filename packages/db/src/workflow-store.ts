@@ -26,7 +26,8 @@ export type StepResult =
   | { ok: false; reason: 'stale'; currentState: string; lockVersion: number }
   | { ok: false; reason: 'missing' };
 
-interface TransitionContent {
+/** The hashed content of one transition row (everything but its id and its own hash). */
+export interface TransitionContent {
   instanceId: string;
   seq: number;
   actorUserId: string | null;
@@ -118,6 +119,74 @@ export async function loadWorkflowInstance(db: DbOrTx, kind: WorkflowKind, subje
   return row ?? null;
 }
 
+/** What a step needs of an instance: its row as stored (the hot path reads it in a joined statement). */
+export type WorkflowHead = Pick<
+  typeof workflowInstances.$inferSelect,
+  'id' | 'state' | 'snapshot' | 'machineVersion' | 'lockVersion' | 'seq' | 'headHash'
+>;
+
+/** A step the machine accepted, ready to store: the new snapshot and the chained transition row. */
+export interface PlannedStep {
+  from: string;
+  to: string;
+  snapshot: unknown;
+  /** The transition row to append (its `seq` is the instance's current `seq`). */
+  transition: TransitionContent & { hash: string };
+}
+
+export type StepPlan =
+  | ({ ok: true } & PlannedStep)
+  | { ok: false; reason: 'not-accepted'; currentState: string; allowedEvents: string[] };
+
+/**
+ * The pure half of a step: run the machine and build the next link of the chain. Kept apart from
+ * the writes so that a caller may store the step in a statement of its own (the submit path writes
+ * it together with the version); the chain format is defined here only.
+ */
+export function planWorkflowStep(
+  inst: WorkflowHead,
+  args: {
+    event: { type: string } & Record<string, unknown>;
+    step: Stepper;
+    actor: Actor;
+    at: Date;
+    callVersion?: number | null;
+    payload?: Record<string, unknown>;
+  },
+): StepPlan {
+  const outcome = args.step(inst.snapshot, args.event);
+  if (!outcome.accepted) {
+    return {
+      ok: false,
+      reason: 'not-accepted',
+      currentState: inst.state,
+      allowedEvents: outcome.allowedEvents,
+    };
+  }
+  const { type, ...rest } = args.event;
+  const content: TransitionContent = {
+    instanceId: inst.id,
+    seq: inst.seq,
+    actorUserId: args.actor.userId,
+    actorLabel: args.actor.label,
+    event: type,
+    fromState: outcome.from,
+    toState: outcome.to,
+    at: args.at,
+    payload: args.payload ?? rest,
+    callVersion: args.callVersion ?? null,
+    machineVersion: inst.machineVersion,
+    prevHash: inst.headHash,
+  };
+  return {
+    ok: true,
+    from: outcome.from,
+    to: outcome.to,
+    snapshot: outcome.snapshot,
+    transition: { ...content, hash: transitionHash(content) },
+  };
+}
+
 /**
  * One lifecycle step in the caller's transaction: load → pure transition → refuse if not
  * accepted → store snapshot under the optimistic lock → append the chained transition row.
@@ -145,52 +214,29 @@ export async function stepWorkflow(
   if (args.expectedLockVersion !== undefined && args.expectedLockVersion !== inst.lockVersion) {
     return { ok: false, reason: 'stale', currentState: inst.state, lockVersion: inst.lockVersion };
   }
-  const outcome = args.step(inst.snapshot, args.event);
-  if (!outcome.accepted) {
-    return {
-      ok: false,
-      reason: 'not-accepted',
-      currentState: inst.state,
-      allowedEvents: outcome.allowedEvents,
-    };
-  }
-  const { type, ...rest } = args.event;
-  const content: TransitionContent = {
-    instanceId: inst.id,
-    seq: inst.seq,
-    actorUserId: args.actor.userId,
-    actorLabel: args.actor.label,
-    event: type,
-    fromState: outcome.from,
-    toState: outcome.to,
-    at: args.at,
-    payload: args.payload ?? rest,
-    callVersion: args.callVersion ?? null,
-    machineVersion: inst.machineVersion,
-    prevHash: inst.headHash,
-  };
-  const hash = transitionHash(content);
+  const plan = planWorkflowStep(inst, args);
+  if (!plan.ok) return plan;
   const updated = await tx
     .update(workflowInstances)
     .set({
-      state: outcome.to,
-      snapshot: outcome.snapshot as Record<string, unknown>,
+      state: plan.to,
+      snapshot: plan.snapshot as Record<string, unknown>,
       lockVersion: sql`${workflowInstances.lockVersion} + 1`,
       seq: inst.seq + 1,
-      headHash: hash,
+      headHash: plan.transition.hash,
       updatedAt: args.at,
     })
     .where(and(eq(workflowInstances.id, inst.id), eq(workflowInstances.lockVersion, inst.lockVersion)))
     .returning({ lockVersion: workflowInstances.lockVersion });
   if (updated.length === 0) return { ok: false, reason: 'concurrent', currentState: inst.state };
-  await tx.insert(workflowTransitions).values({ ...content, hash });
+  await tx.insert(workflowTransitions).values(plan.transition);
   return {
     ok: true,
-    from: outcome.from,
-    to: outcome.to,
-    seq: content.seq,
+    from: plan.from,
+    to: plan.to,
+    seq: plan.transition.seq,
     lockVersion: updated[0]!.lockVersion,
-    hash,
+    hash: plan.transition.hash,
   };
 }
 

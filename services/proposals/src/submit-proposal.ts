@@ -1,75 +1,24 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { canonicalHash, enqueueOutbox, recordAudit, schema, type DbOrTx } from '@permed/db';
-import type { Partner, ProposalStage } from '@permed/domain';
+import { canonicalHash, planWorkflowStep, schema, type DbOrTx, type Stepper } from '@permed/db';
+import type { ProposalStage } from '@permed/domain';
 import { AppError, type Principal } from '@permed/http';
-import { actorOf, advanceWorkflow } from '@permed/service-kit';
+import { actorOf } from '@permed/service-kit';
 import type { OtherProposal } from '@permed/rules';
-import type { ProposalState } from '@permed/workflow';
+import { step, type EventOf, type ProposalState } from '@permed/workflow';
 import { instantMs, submissionStage, type CallContext } from './call-context.ts';
 import { changeReport } from './change-report.ts';
 import type { ProposalsContext } from './deps.ts';
 import { draftDocument, storedHeader } from './draft-schema.ts';
 import { deadlinePassed, stageNotOpen } from './editing-window.ts';
-import { callOf, requireCoordinator, resolveProposalAccess } from './proposal-access.ts';
+import { requireCoordinator, resolveProposalAccess } from './proposal-access.ts';
 import { findVersion, type VersionRow } from './proposal-store.ts';
 import { inCallZone, receiptOf, type ReceiptDocument, type SubmissionReceipt } from './receipt.ts';
+import { lockForSubmission, readForSubmission, writeSubmission } from './submission-statements.ts';
 import { needsOtherProposals, validateDraft } from './validate-draft.ts';
 
-const {
-  proposals,
-  proposalPartners,
-  proposalDocuments,
-  proposalVersions,
-  proposalChangeRequests,
-  workflowInstances,
-} = schema;
+const { proposalVersions } = schema;
 
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/**
- * The draft, its documents and what a submission must know, read in ONE statement that also takes
- * the proposal's row lock: one snapshot, so the version cannot mix a section from before a
- * concurrent write with a header from after it. If the lock had to wait for another submission of
- * the same proposal, the subqueries may predate it; the version's primary key and the idempotency
- * key's unique index then refuse the insert and the whole transaction is retried (see below).
- */
-async function readForSubmission(tx: DbOrTx, proposalId: string, idempotencyKey: string | null) {
-  const p = proposals;
-  const [row] = await tx
-    .select({
-      draft: p.draft,
-      stage: p.stage,
-      state: workflowInstances.state,
-      partners: sql<
-        Partner[]
-      >`(select coalesce(json_agg(${proposalPartners.section} order by ${proposalPartners.position}, ${proposalPartners.partnerId}), '[]'::json) from ${proposalPartners} where ${proposalPartners.proposalId} = ${p.id})`,
-      documents: sql<
-        ReceiptDocument[]
-      >`(select coalesce(json_agg(json_build_object('kind', ${proposalDocuments.kind}, 'name', ${proposalDocuments.fileName}, 'sha256', ${proposalDocuments.sha256}, 'bytes', ${proposalDocuments.bytes}, 'pages', ${proposalDocuments.pages}) order by ${proposalDocuments.kind}), '[]'::json) from ${proposalDocuments} where ${proposalDocuments.proposalId} = ${p.id} and ${proposalDocuments.stage} = ${p.stage})`,
-      lastSeq: sql<number>`(select coalesce(max(${proposalVersions.seq}), 0)::int from ${proposalVersions} where ${proposalVersions.proposalId} = ${p.id})`,
-      replaySeq: idempotencyKey
-        ? sql<
-            number | null
-          >`(select ${proposalVersions.seq} from ${proposalVersions} where ${proposalVersions.proposalId} = ${p.id} and ${proposalVersions.idempotencyKey} = ${idempotencyKey})`
-        : sql<null>`null::int`,
-      // Only a full proposal is compared with the pre-proposal it follows.
-      baseline: sql<{
-        partners: Partner[];
-      } | null>`(case when ${p.stage} = 'full-proposal' then (select ${proposalVersions.document} from ${proposalVersions} where ${proposalVersions.proposalId} = ${p.id} and ${proposalVersions.stage} = 'pre-proposal' order by ${proposalVersions.seq} desc limit 1) end)`,
-      approvedConsortia: sql<
-        string[] | null
-      >`(case when ${p.stage} = 'full-proposal' then (select json_agg(${proposalChangeRequests.consortiumHash}) from ${proposalChangeRequests} where ${proposalChangeRequests.proposalId} = ${p.id} and ${proposalChangeRequests.status} = 'approved') end)`,
-    })
-    .from(p)
-    .innerJoin(
-      workflowInstances,
-      and(eq(workflowInstances.kind, 'proposal'), eq(workflowInstances.subjectId, sql`${p.id}::text`)),
-    )
-    .where(eq(p.id, proposalId))
-    .for('update', { of: p });
-  if (!row) throw new AppError('NOT_FOUND', 'No such proposal');
-  return { ...row, state: row.state as ProposalState };
-}
 
 /** The latest submitted document of every other proposal of the call at this stage (one-proposal-per-PI). */
 export async function otherProposalsOf(
@@ -104,6 +53,29 @@ export interface SubmitResult {
   replayed: boolean;
 }
 
+/** The caller holds an applicant grant on this proposal (what a revocation removes). */
+const holdsProposalGrant = (principal: Principal, proposalId: string): boolean =>
+  principal.grants.some(
+    (g) => g.role === 'applicant' && g.scopeType === 'proposal' && g.scopeId === proposalId,
+  );
+
+/** The answer every other route gives a caller that may not submit: 404 to strangers, 403 to the rest. */
+async function requireSubmitter(ctx: ProposalsContext, principal: Principal, proposalId: string) {
+  const access = await resolveProposalAccess(ctx.db, principal, proposalId);
+  requireCoordinator(access, 'submit the proposal');
+}
+
+/** The lifecycle or the seq moved while this transaction waited for the lock: read again. */
+class StaleRead extends Error {}
+
+const stepProposal: Stepper = (snapshot, event) =>
+  step('proposal', snapshot as never, event as EventOf<'proposal'>);
+
+type Attempt =
+  | { version: VersionRow; replayed: boolean; call: CallContext | null }
+  /** The caller is not the proposal's coordinator (or there is no such proposal). */
+  | null;
+
 /**
  * Submits the draft as a new immutable version. In one transaction, with the proposal row locked:
  * replay an Idempotency-Key already used; check the window by the server clock; validate; insert
@@ -111,6 +83,11 @@ export interface SubmitResult {
  * SUBMIT_FULL); audit; queue the PDF receipt and the confirmation e-mail. The clock is read again
  * as the last step before COMMIT: a transaction that reaches it at or after the deadline rolls back,
  * so no version is ever committed at or after the deadline.
+ *
+ * A coordinator's submit sends no statement before its transaction: the grant is in the principal,
+ * and the membership is checked by the locked read itself. So the database sees BEGIN, one read,
+ * one write and COMMIT (see submission-statements.ts). Anyone else gets the same 404/403 as on
+ * every other route of the proposal.
  */
 export async function submitProposal(
   ctx: ProposalsContext,
@@ -124,46 +101,43 @@ export async function submitProposal(
       errors: [{ in: 'headers', path: '/idempotency-key', message: 'invalid format' }],
     });
   }
-  const access = await resolveProposalAccess(ctx.db, principal, proposalId);
-  requireCoordinator(access, 'submit the proposal');
-  const call = await callOf(ctx, access);
-  const others =
-    needsOtherProposals(call, true) && access.proposal.stage
-      ? await otherProposalsOf(ctx.db, call.callId, access.proposal.stage, proposalId)
-      : undefined;
+  if (!holdsProposalGrant(principal, proposalId)) await requireSubmitter(ctx, principal, proposalId);
   const actor = actorOf(principal);
 
   const attempt = (retry: boolean) =>
-    ctx.db.transaction(async (tx) => {
-      // A retry takes the lock in a statement of its own first, so that its read is fresh.
-      if (retry)
-        await tx
-          .select({ id: proposals.id })
-          .from(proposals)
-          .where(eq(proposals.id, proposalId))
-          .for('update');
-      const read = await readForSubmission(tx, proposalId, idempotencyKey);
+    ctx.db.transaction(async (tx): Promise<Attempt> => {
+      if (retry) await lockForSubmission(tx, { proposalId });
+      const [read] = await readForSubmission(tx, { proposalId, userId: principal.userId, idempotencyKey });
+      if (!read) return null;
+      if (read.callVersion === null) throw new AppError('NOT_FOUND', 'No such proposal');
       if (read.replaySeq !== null) {
         const version = (await findVersion(tx, proposalId, read.replaySeq))!;
-        return { version, replayed: true as const, call: null };
+        return { version, replayed: true, call: null };
       }
+      const state = read.state as ProposalState;
       const stage = read.stage;
       const eventType =
-        read.state === 'draft' || read.state === 'submitted'
+        state === 'draft' || state === 'submitted'
           ? ('SUBMIT' as const)
-          : read.state === 'full-draft' || read.state === 'full-submitted'
+          : state === 'full-draft' || state === 'full-submitted'
             ? ('SUBMIT_FULL' as const)
             : null;
       if (eventType === null) {
-        throw new AppError('INVALID_TRANSITION', `A proposal that is ${read.state} cannot be submitted`, {
-          extensions: { currentState: read.state },
+        throw new AppError('INVALID_TRANSITION', `A proposal that is ${state} cannot be submitted`, {
+          extensions: { currentState: state },
         });
       }
+      // Cached per process; a first load runs on this transaction's connection (never a second one
+      // from the pool, which a full pool could not give).
+      const call = await ctx.calls.version(tx, read.callId, read.callVersion);
       const window = submissionStage(call.definition, stage);
       const now = ctx.clock.now();
       if (now.getTime() < instantMs(window.opensAt)) throw stageNotOpen(window, now);
       if (now.getTime() >= instantMs(window.closesAt)) throw deadlinePassed(window, now);
 
+      const others = needsOtherProposals(call, true)
+        ? await otherProposalsOf(tx, call.callId, stage, proposalId)
+        : undefined;
       const draft = draftDocument(storedHeader(read.draft), read.partners);
       const report = validateDraft(draft, call, {
         stage,
@@ -203,7 +177,7 @@ export async function submitProposal(
       const documents = read.documents;
       const contentHash = canonicalHash({ document: report.document, documents });
       const seq = read.lastSeq + 1;
-      const values = {
+      const version: VersionRow = {
         proposalId,
         seq,
         callId: call.callId,
@@ -216,56 +190,99 @@ export async function submitProposal(
         submittedBy: principal.userId,
         idempotencyKey,
       };
-      // The writes do not depend on each other, so they are sent together: postgres.js pipelines
-      // statements issued in the same tick on the transaction's connection (one round trip instead
-      // of five). All or nothing still holds: any failure aborts the whole transaction.
-      const [[version]] = await Promise.all([
-        tx.insert(proposalVersions).values(values).returning(),
-        advanceWorkflow(tx, {
-          kind: 'proposal',
-          subjectId: proposalId,
+      const plan = planWorkflowStep(
+        {
+          id: read.instanceId,
+          state: read.state,
+          snapshot: read.snapshot,
+          machineVersion: read.machineVersion,
+          lockVersion: read.lockVersion,
+          seq: read.seq,
+          headHash: read.headHash,
+        },
+        {
           event: { type: eventType, blockingErrors: 0 },
+          step: stepProposal,
           actor,
           at: now,
           callVersion: call.version,
           payload: { seq, contentHash },
-        }),
-        recordAudit(tx, {
-          actor,
-          action: 'proposal.submitted',
-          targetType: 'proposal',
-          targetId: proposalId,
-          details: {
-            seq,
-            stage,
-            callVersion: call.version,
-            contentHash,
-            ...(idempotencyKey ? { idempotencyKey } : {}),
+        },
+      );
+      if (!plan.ok) {
+        throw new AppError(
+          'INVALID_TRANSITION',
+          `${eventType} is not allowed in state ${plan.currentState}`,
+          {
+            extensions: {
+              currentState: plan.currentState,
+              allowedEvents: plan.allowedEvents,
+              event: eventType,
+            },
           },
-          at: now,
+        );
+      }
+      const at = now.toISOString();
+      const t = plan.transition;
+      const [written] = await writeSubmission(tx, {
+        proposalId,
+        seq,
+        callId: call.callId,
+        stage,
+        callVersion: call.version,
+        document: JSON.stringify(report.document),
+        documents: JSON.stringify(documents),
+        contentHash,
+        at,
+        userId: principal.userId,
+        idempotencyKey,
+        actorLabel: actor.label,
+        instanceId: read.instanceId,
+        lockVersion: read.lockVersion,
+        toState: plan.to,
+        snapshot: JSON.stringify(plan.snapshot),
+        nextSeq: read.seq + 1,
+        transitionSeq: t.seq,
+        transitionActorUserId: t.actorUserId,
+        transitionActorLabel: t.actorLabel,
+        event: t.event,
+        fromState: t.fromState,
+        transitionAt: t.at.toISOString(),
+        transitionPayload: JSON.stringify(t.payload),
+        transitionCallVersion: t.callVersion,
+        machineVersion: t.machineVersion,
+        prevHash: t.prevHash,
+        hash: t.hash,
+        auditDetails: JSON.stringify({
+          seq,
+          stage,
+          callVersion: call.version,
+          contentHash,
+          ...(idempotencyKey ? { idempotencyKey } : {}),
         }),
-        enqueueOutbox(tx, {
-          kind: 'receipt-pdf',
-          payload: { proposalId, seq },
-          at: now,
-          dedupeKey: `receipt-pdf:${proposalId}:${seq}`,
-        }),
-        enqueueOutbox(tx, {
-          kind: 'mail',
-          payload: confirmationMail(principal.email, values, call, options.publicBase),
-          at: now,
-          dedupeKey: `submitted-mail:${proposalId}:${seq}`,
-        }),
-      ]);
+        receiptPayload: JSON.stringify({ proposalId, seq }),
+        receiptKey: `receipt-pdf:${proposalId}:${seq}`,
+        mailPayload: JSON.stringify(confirmationMail(principal.email, version, call, options.publicBase)),
+        mailKey: `submitted-mail:${proposalId}:${seq}`,
+      });
+      if (written?.stepped !== 1) throw new StaleRead();
       // The last reading of the server clock before COMMIT decides: at or after the deadline, roll back.
       const end = ctx.clock.now();
       if (end.getTime() >= instantMs(window.closesAt)) throw deadlinePassed(window, end);
-      return { version: version!, replayed: false as const, call };
+      return { version, replayed: false, call };
     });
-  const result = await retryOnUniqueViolation(attempt);
+
+  let result = await retryOnStaleRead(attempt);
+  if (result === null) {
+    // Not (or no longer) the coordinator: answer as every other route does. Should the access
+    // check pass after all (the membership changed in between), try once more.
+    await requireSubmitter(ctx, principal, proposalId);
+    result = await retryOnStaleRead(attempt);
+    if (result === null) throw new AppError('NOT_FOUND', 'No such proposal');
+  }
 
   const versionCall =
-    result.call ?? (await ctx.calls.version(ctx.db, call.callId, result.version.callVersion));
+    result.call ?? (await ctx.calls.version(ctx.db, result.version.callId, result.version.callVersion));
   return {
     receipt: receiptOf(
       result.version,
@@ -276,8 +293,12 @@ export async function submitProposal(
   };
 }
 
-/** A concurrent submission of the same proposal won the race for a seq or an idempotency key. */
-function isUniqueViolation(error: unknown): boolean {
+/**
+ * A concurrent submission of the same proposal won the race for a seq or an idempotency key (a
+ * unique violation), or another change stepped the lifecycle first (StaleRead).
+ */
+function isStaleRead(error: unknown): boolean {
+  if (error instanceof StaleRead) return true;
   for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
     if ((e as { code?: unknown }).code === '23505') return true;
     e = (e as { cause?: unknown }).cause;
@@ -285,13 +306,16 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-async function retryOnUniqueViolation<T>(run: (retry: boolean) => Promise<T>, attempts = 3): Promise<T> {
+async function retryOnStaleRead<T>(run: (retry: boolean) => Promise<T>, attempts = 3): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await run(i > 1);
     } catch (error) {
       // The retry reads after the winner committed: it replays its receipt or takes the next seq.
-      if (i >= attempts || !isUniqueViolation(error)) throw error;
+      if (i >= attempts && error instanceof StaleRead) {
+        throw new AppError('CONFLICT', 'Another change to this lifecycle committed first; reload and retry');
+      }
+      if (i >= attempts || !isStaleRead(error)) throw error;
     }
   }
 }
