@@ -25,54 +25,60 @@ export type OutboxHandler = (
 ) => Promise<void>;
 
 /**
- * Delivers pending items at least once: claim (SKIP LOCKED), run, mark processed. A handler must
- * be idempotent (mail carries its outbox id as Message-ID; files are content-addressed).
+ * Delivers pending items at least once. An item is claimed (SKIP LOCKED) and leased in a short
+ * transaction of its own: its `availableAt` moves `leaseMs` ahead. The handler then runs outside
+ * any transaction, so that it may use the database itself: the embedded PGlite has one connection,
+ * and a handler querying while the claiming transaction was still open waited for ever and froze
+ * the whole platform (found by `scripts/reliability/kill-during-rush.ts --pglite`). No connection is
+ * held while a PDF is built or an e-mail is sent either. If the process dies mid-handler, the lease
+ * runs out and the item is delivered again, so a handler must be idempotent (mail carries its
+ * outbox id as Message-ID; files are content-addressed).
  */
 export async function drainOutbox(
   db: Db,
   now: () => Date,
   handlers: Record<string, OutboxHandler>,
-  options: { limit?: number } = {},
+  options: { limit?: number; leaseMs?: number } = {},
 ): Promise<{ processed: number; failed: number }> {
   let processed = 0;
   let failed = 0;
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
   for (let i = 0; i < (options.limit ?? 100); i++) {
-    const item = await db.transaction(async (tx) => {
-      const [row] = await tx
+    const row = await db.transaction(async (tx) => {
+      const at = now();
+      const [due] = await tx
         .select()
         .from(outbox)
-        .where(and(isNull(outbox.processedAt), lte(outbox.availableAt, now())))
+        .where(and(isNull(outbox.processedAt), lte(outbox.availableAt, at)))
         .orderBy(asc(outbox.id))
         .limit(1)
         .for('update', { skipLocked: true });
-      if (!row) return null;
-      const handler = handlers[row.kind];
-      try {
-        if (handler) await handler(row.payload, { id: row.id, kind: row.kind });
-        await tx
-          .update(outbox)
-          .set({
-            processedAt: now(),
-            attempts: row.attempts + 1,
-            lastError: handler ? null : `no handler for ${row.kind}`,
-          })
-          .where(eq(outbox.id, row.id));
-        return { ok: true };
-      } catch (error) {
-        await tx
-          .update(outbox)
-          .set({
-            attempts: row.attempts + 1,
-            lastError: String(error instanceof Error ? error.message : error).slice(0, 2000),
-            availableAt: sql`${now().toISOString()}::timestamptz + make_interval(secs => least(600, power(2, ${row.attempts})::int))`,
-          })
-          .where(eq(outbox.id, row.id));
-        return { ok: false };
-      }
+      if (!due) return null;
+      await tx
+        .update(outbox)
+        .set({ attempts: due.attempts + 1, availableAt: new Date(at.getTime() + leaseMs) })
+        .where(eq(outbox.id, due.id));
+      return due;
     });
-    if (!item) break;
-    if (item.ok) processed += 1;
-    else failed += 1;
+    if (!row) break;
+    const handler = handlers[row.kind];
+    try {
+      if (handler) await handler(row.payload, { id: row.id, kind: row.kind });
+      await db
+        .update(outbox)
+        .set({ processedAt: now(), lastError: handler ? null : `no handler for ${row.kind}` })
+        .where(eq(outbox.id, row.id));
+      processed += 1;
+    } catch (error) {
+      await db
+        .update(outbox)
+        .set({
+          lastError: String(error instanceof Error ? error.message : error).slice(0, 2000),
+          availableAt: sql`${now().toISOString()}::timestamptz + make_interval(secs => least(600, power(2, ${row.attempts})::int))`,
+        })
+        .where(eq(outbox.id, row.id));
+      failed += 1;
+    }
   }
   return { processed, failed };
 }
