@@ -1,10 +1,8 @@
-// Not run by CI (not *.test.ts): in one CI run a request got 401 while PostgreSQL was failing,
-// where 503 is expected. Under investigation; run it by hand with
-// `pnpm exec vitest run --project journeys --dir test/reliability postgres-fault.flaky.ts` after renaming, or use
-// `node scripts/reliability/postgres-fault.ts`.
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { seedFunderRegistry } from '@permed/calls-service';
 import { buildPlatform } from '@permed/platform';
@@ -16,7 +14,10 @@ import {
   publishCallClosingAt,
   type PreparedProposal,
 } from '../../scripts/reliability/support/fixtures.ts';
+import { createScenarioDatabase } from '../../scripts/reliability/support/database.ts';
+import { sleep } from '../../scripts/reliability/support/http.ts';
 import { checkSubmissions, intact, rows } from '../../scripts/reliability/support/integrity.ts';
+import { startTcpRelay } from '../../scripts/reliability/support/tcp-relay.ts';
 import { sql } from 'drizzle-orm';
 import { report, testBackend } from './backend.ts';
 import { faultyDatabase } from './faulty-database.ts';
@@ -52,6 +53,108 @@ describe(`the database failing mid-rush (${backend.kind})`, () => {
       expect(r.proposalsWithoutExactlyOneVersion).toBe(0);
       expect(intact(r.integrity)).toBe(true);
     }, 300_000);
+
+    // The two driver defects below were found by the scenario above (patches/README.md). Each
+    // test reproduces one deterministically through a TCP relay that resets the connection, with
+    // the pool reduced to one connection so that the reconnected socket is the same pool slot.
+    describe('postgres.js after a connection is reset (patched driver)', () => {
+      const withDriver = async (
+        run: (ctx: { sql: postgres.Sql; sockets: net.Socket[]; reset: () => Promise<void> }) => Promise<void>,
+      ) => {
+        const db = await createScenarioDatabase({ kind: 'postgres', serverUrl }, 'driver');
+        const relay = await startTcpRelay({ host: '127.0.0.1', port: Number(new URL(db.url!).port || 5432) });
+        const sockets: net.Socket[] = [];
+        const target = new URL(relay.via(db.url!));
+        const sql = postgres(target.toString(), {
+          max: 1,
+          onnotice: () => {},
+          backoff: () => 0,
+          // The driver's own socket, kept so the test can listen to its events.
+          socket: () => {
+            const socket = net.connect(Number(target.port), target.hostname);
+            sockets.push(socket);
+            return socket;
+          },
+        });
+        try {
+          await run({ sql, sockets, reset: async () => void (await relay.outage(0)) });
+        } finally {
+          await sql.end({ timeout: 1 });
+          await relay.close();
+          await db.destroy();
+        }
+      };
+
+      it('rejects a query sent between the socket error and its close, instead of resolving it empty', async () => {
+        await withDriver(async ({ sql, sockets, reset }) => {
+          expect(await sql`select 1 as one`).toEqual([{ one: 1 }]);
+          const socket = sockets.at(-1)!;
+          // Node emits 'error' (ECONNRESET) and, a loop turn later, 'close'. A request handled in
+          // between gets the idle pooled connection: the driver writes the query to the dead
+          // socket. Unpatched, the query stayed pending and the next connection's startup
+          // ReadyForQuery resolved it with an empty result: a session lookup read as "no session".
+          let inGap: Promise<unknown> | undefined;
+          const errored = new Promise<void>((resolve) =>
+            socket.once('error', () => {
+              inGap = sql`select 42 as answer`.then(
+                (rows) => ({ resolved: [...rows] }),
+                (error: { code?: string }) => ({ rejected: error.code }),
+              );
+              resolve();
+            }),
+          );
+          const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+          await reset();
+          await errored;
+          await closed;
+          // The next query reconnects the same pool slot.
+          expect(await sql`select 7 as seven`).toEqual([{ seven: 7 }]);
+          expect(await inGap).toEqual({ rejected: 'CONNECTION_CLOSED' });
+          expect(sockets.length).toBe(2);
+        });
+      });
+
+      it('rejects the rest of a transaction whose connection closed, so none of it runs on the new connection', async () => {
+        await withDriver(async ({ sql, reset }) => {
+          await sql`create table driver_probe (id int primary key)`;
+          let resume!: () => void;
+          const paused = new Promise<void>((resolve) => (resume = resolve));
+          let firstInsertDone!: () => void;
+          const inserted = new Promise<void>((resolve) => (firstInsertDone = resolve));
+          const later: { code?: string }[] = [];
+          const transaction = sql.begin(async (tx) => {
+            await tx`insert into driver_probe values (1)`;
+            firstInsertDone();
+            // Other work (a file rename, a PDF, a slow computation) while the connection is lost.
+            await paused;
+            await tx`insert into driver_probe values (2)`.catch((error: { code?: string }) => {
+              later.push(error);
+              throw error;
+            });
+          });
+          const outcome = transaction.then(
+            () => 'committed',
+            (error: { code?: string }) => error.code,
+          );
+          await inserted;
+          await reset();
+          expect(await outcome).toMatch(/^(ECONNRESET|CONNECTION_CLOSED)$/);
+          // The pool slot reconnects for other work, then the callback resumes.
+          expect(await sql`select 1 as one`).toEqual([{ one: 1 }]);
+          resume();
+          await sleep(100);
+          expect(later.map((e) => e.code)).toEqual([
+            expect.stringMatching(/^(ECONNRESET|CONNECTION_CLOSED)$/),
+          ]);
+          // Unpatched, the second insert ran on the new connection in autocommit and stayed.
+          expect(await sql`select id from driver_probe order by id`).toEqual([]);
+          // And the connection is healthy, not left inside somebody's transaction.
+          expect(await sql`select pg_current_xact_id_if_assigned() is null as idle`).toEqual([
+            { idle: true },
+          ]);
+        });
+      });
+    });
   } else {
     // PGlite runs inside the platform's process: it cannot be restarted or cut off. What can be
     // tested without a server is the platform's half: statements failing as a dropped connection
