@@ -41,6 +41,11 @@ export async function createDb(options: CreateDbOptions): Promise<DbHandle> {
       onnotice: () => {},
       // Fail fast when the server is unreachable rather than queueing requests for ever.
       connect_timeout: 5,
+      // Reconnect within a second of the server coming back: postgres.js's default back-off grows
+      // to 10–20 s after a long outage, which kept the platform refusing requests that long after
+      // PostgreSQL was back (scripts/reliability/postgres-fault.ts). Jittered, so the pool's
+      // connections do not all knock at once.
+      backoff: (attempts: number) => (0.5 + Math.random() / 2) * Math.min(2 ** attempts / 10, 1),
       idle_timeout: 60,
       prepare: true,
     });
