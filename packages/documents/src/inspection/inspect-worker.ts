@@ -1,6 +1,7 @@
-// Entry point of the inspection worker thread: one file, one worker, then exit. It runs as a
-// .ts file through Node's type stripping, so it imports only erasable TypeScript.
-import { parentPort, workerData } from 'node:worker_threads';
+// The inspection workers' task function (a tinypool pool, see inspection-pool.ts): one file per
+// task, on a worker that is reused. It runs as a .ts file through Node's type stripping, so it
+// imports only erasable TypeScript.
+import { threadId } from 'node:worker_threads';
 import { analysePdf } from './analyse-pdf.ts';
 import { type InspectionResult, reject } from './inspection-result.ts';
 import { workerInput } from './worker-protocol.ts';
@@ -9,9 +10,9 @@ import { workerInput } from './worker-protocol.ts';
 console.warn = () => undefined;
 console.log = () => undefined;
 
-async function run(): Promise<InspectionResult> {
+async function analyse(input: unknown): Promise<InspectionResult> {
   try {
-    const { bytes, limits } = workerInput.parse(workerData);
+    const { bytes, limits } = workerInput.parse(input);
     return await analysePdf(bytes, limits);
   } catch (error) {
     // Stack overflow from absurd nesting lands here too: the file is not something we can read.
@@ -20,7 +21,9 @@ async function run(): Promise<InspectionResult> {
   }
 }
 
-if (parentPort !== null) {
-  const port = parentPort;
-  void run().then((result) => port.postMessage(result));
+/** The thread id lets the pool count distinct workers (recycling is observable in tests). */
+export default async function inspect(
+  input: unknown,
+): Promise<{ result: InspectionResult; threadId: number }> {
+  return { result: await analyse(input), threadId };
 }

@@ -273,3 +273,16 @@ export function heapBombPdf(count = 40_000_000): Uint8Array {
     trailer: '/Root 1 0 R',
   });
 }
+
+/**
+ * A valid one-page PDF with an unused dictionary of `count` distinct names. pdf-lib keeps every
+ * name it has parsed in a process-wide table, so the file leaves memory behind in the worker that
+ * read it: the pool must not hand that worker the next file.
+ */
+export function nameTablePdf(count = 400_000): Uint8Array {
+  const entries = Array.from({ length: count }, (_, index) => `/k${index.toString(36)} 0`).join(' ');
+  return assemblePdf({
+    objects: [...onePageObjects(), { id: 6, body: `<< ${entries} >>` }],
+    trailer: '/Root 1 0 R',
+  });
+}
