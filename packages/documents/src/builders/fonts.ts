@@ -36,9 +36,53 @@ function loadFontBytes(): Promise<FontBytes> {
   return fontBytes;
 }
 
+type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
+type FontkitFont = Awaited<ReturnType<Fontkit['create']>>;
+
+/**
+ * fontkit with its parsed fonts kept per process. Parsing DejaVu's tables and warming fontkit's
+ * glyph and layout caches took most of a receipt's ~120 ms; every document still gets its own
+ * subset (pdf-lib calls font.createSubset() per embedding), so sharing the parsed font shares
+ * nothing between documents but read-only font data and caches of it.
+ */
+const parsedFonts = new WeakMap<Uint8Array, FontkitFont>();
+const sharedFontkit: Fontkit = {
+  create(data, postscriptName) {
+    let font = postscriptName === undefined ? parsedFonts.get(data) : undefined;
+    if (font === undefined) {
+      font = rememberLayouts(fontkit.create(data, postscriptName));
+      if (postscriptName === undefined) parsedFonts.set(data, font);
+    }
+    return font;
+  },
+};
+
+const LAYOUTS_KEPT = 512;
+
+/**
+ * pdf-lib lays a line out (OpenType shaping) once to measure it and again to draw it; the last
+ * few hundred layouts are kept, so a line wrapped and then drawn is shaped once. A layout is a
+ * function of the font, the text and the features; pdf-lib only reads it.
+ */
+function rememberLayouts(font: FontkitFont): FontkitFont {
+  const layout = font.layout.bind(font);
+  const kept = new Map<string, ReturnType<FontkitFont['layout']>>();
+  font.layout = (text, features) => {
+    if (features !== undefined) return layout(text, features);
+    let run = kept.get(text);
+    if (run === undefined) {
+      run = layout(text);
+      if (kept.size >= LAYOUTS_KEPT) kept.delete(kept.keys().next().value!);
+      kept.set(text, run);
+    }
+    return run;
+  };
+  return font;
+}
+
 export async function embedFonts(document: PDFDocument): Promise<Fonts> {
   const bytes = await loadFontBytes();
-  document.registerFontkit(fontkit);
+  document.registerFontkit(sharedFontkit);
   const [regular, bold, mono] = await Promise.all([
     document.embedFont(bytes.regular, { subset: true }),
     document.embedFont(bytes.bold, { subset: true }),
@@ -47,13 +91,16 @@ export async function embedFonts(document: PDFDocument): Promise<Fonts> {
   return { regular, bold, mono };
 }
 
-const characterSets = new WeakMap<PDFFont, ReadonlySet<number>>();
+// Keyed by fontkit's own character set array, which is the same for every document now that the
+// parsed font is shared (pdf-lib hands that array out as is).
+const characterSets = new WeakMap<object, ReadonlySet<number>>();
 
 function characterSet(font: PDFFont): ReadonlySet<number> {
-  let set = characterSets.get(font);
+  const codePoints = font.getCharacterSet();
+  let set = characterSets.get(codePoints);
   if (set === undefined) {
-    set = new Set(font.getCharacterSet());
-    characterSets.set(font, set);
+    set = new Set(codePoints);
+    characterSets.set(codePoints, set);
   }
   return set;
 }
@@ -78,4 +125,28 @@ export function printable(text: string, font: PDFFont): string {
     out += base !== '' && [...base].every((c) => supported.has(c.codePointAt(0)!)) ? base : '?';
   }
   return out;
+}
+
+// Widths of short strings (in practice single characters, which is what wrapping measures) at
+// size 1000, per parsed font and across documents: measuring shapes the text each time. Bounded,
+// since the strings come from the documents' data.
+const shortWidths = new WeakMap<object, Map<string, number>>();
+const SHORT = 4;
+const SHORT_WIDTHS_MAX = 20_000;
+
+/** `font.widthOfTextAtSize(text, size)`, with the widths of short strings remembered. */
+export function widthOfText(font: PDFFont, text: string, size: number): number {
+  if (text.length > SHORT) return font.widthOfTextAtSize(text, size);
+  const key = font.getCharacterSet();
+  let widths = shortWidths.get(key);
+  if (widths === undefined) {
+    widths = new Map();
+    shortWidths.set(key, widths);
+  }
+  let width = widths.get(text);
+  if (width === undefined) {
+    width = font.widthOfTextAtSize(text, 1000);
+    if (widths.size < SHORT_WIDTHS_MAX) widths.set(text, width);
+  }
+  return (width * size) / 1000;
 }

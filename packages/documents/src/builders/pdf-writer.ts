@@ -1,5 +1,5 @@
 import { type PDFFont, PDFDocument, type PDFPage, type RGB, rgb } from 'pdf-lib';
-import { type FontRole, type Fonts, embedFonts, printable } from './fonts.ts';
+import { type FontRole, type Fonts, embedFonts, printable, widthOfText } from './fonts.ts';
 import { wrapText } from './wrap-text.ts';
 
 export const A4: [number, number] = [595.28, 841.89];
@@ -137,7 +137,7 @@ export class PdfWriter {
       .split(/\r\n|\r|\n/)
       .map((paragraph) => printable(paragraph, font))
       .join('\n');
-    return wrapText(drawable, (line) => font.widthOfTextAtSize(line, size), width);
+    return wrapText(drawable, (line) => widthOfText(font, line, size), width);
   }
 
   drawLine(text: string, x: number, baseline: number, style: TextStyle = {}): void {

@@ -44,4 +44,26 @@ describe('wrapText', () => {
       ),
     );
   });
+
+  // A real font's width is not always the sum of its characters' (a ligature, a contextual form):
+  // here every "ab" is 7 units wider than its letters, so sums underestimate, and the wrapping
+  // must notice and measure whole lines instead.
+  const contextual = (line: string): number => [...line].length * 5 + 7 * (line.split('ab').length - 1);
+
+  it('stays within the width when widths do not add up', () => {
+    expect(wrapText('ababab ab', contextual, 40)).toEqual(['ababa', 'b ab']);
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.constantFrom('a', 'b', 'ab', ' ', 'x', 'abab '), { maxLength: 80 })
+          .map((parts) => parts.join('')),
+        fc.integer({ min: 12, max: 120 }),
+        (text, width) => {
+          const lines = wrapText(text, contextual, width);
+          for (const line of lines) expect(contextual(line) <= width || [...line].length === 1).toBe(true);
+          expect(lines.join('').replace(/ /g, '')).toBe(text.replace(/ /g, ''));
+        },
+      ),
+    );
+  });
 });
