@@ -37,7 +37,7 @@ describe('the outbox', () => {
         },
       }),
     );
-    expect(result).toEqual({ processed: 1, failed: 0 });
+    expect(result).toEqual({ processed: 1, failed: 0, yielded: false });
     expect(seen).toEqual([1]);
     const [row] = await db.select().from(schema.outbox).where(eq(schema.outbox.dedupeKey, 'probe-1'));
     expect(row!.processedAt).not.toBeNull();
@@ -58,8 +58,8 @@ describe('the outbox', () => {
         },
       }),
     );
-    expect(nested).toEqual({ processed: 0, failed: 0 });
-    expect(result).toEqual({ processed: 0, failed: 1 });
+    expect(nested).toEqual({ processed: 0, failed: 0, yielded: false });
+    expect(result).toEqual({ processed: 0, failed: 1, yielded: false });
     const [row] = await db.select().from(schema.outbox).where(eq(schema.outbox.dedupeKey, 'slow-1'));
     expect(row!.processedAt).toBeNull();
     expect(row!.lastError).toBe('SMTP refused');
@@ -69,6 +69,41 @@ describe('the outbox', () => {
     expect(await drainOutbox(db, () => ctx.clock.now(), { slow: async () => {} })).toEqual({
       processed: 1,
       failed: 0,
+      yielded: false,
     });
+  });
+
+  it('yields to requests between items, yet delivers one item per round under any load', async () => {
+    const db = ctx.db.db;
+    for (let n = 1; n <= 4; n += 1) {
+      await enqueueOutbox(db, {
+        kind: 'quick',
+        payload: { n },
+        at: ctx.clock.now(),
+        dedupeKey: `quick-${n}`,
+      });
+    }
+    const delivered: unknown[] = [];
+    const handlers = { quick: async (payload: Record<string, unknown>) => void delivered.push(payload.n) };
+    let busy = true;
+    const asked: number[] = [];
+    const yieldTo = () => (asked.push(delivered.length), busy);
+    expect(await drainOutbox(db, () => ctx.clock.now(), handlers, { yieldTo })).toEqual({
+      processed: 1,
+      failed: 0,
+      yielded: true,
+    });
+    expect(await drainOutbox(db, () => ctx.clock.now(), handlers, { yieldTo })).toMatchObject({
+      processed: 1,
+    });
+    // Asked before each item after the first, never before the first.
+    expect(asked).toEqual([1, 2]);
+    busy = false;
+    expect(await drainOutbox(db, () => ctx.clock.now(), handlers, { yieldTo })).toEqual({
+      processed: 2,
+      failed: 0,
+      yielded: false,
+    });
+    expect(delivered).toEqual([1, 2, 3, 4]);
   });
 });

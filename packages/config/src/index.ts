@@ -92,6 +92,14 @@ export const configSchema = z.object({
     .min(0)
     .default(1000)
     .describe('Requests served at once; beyond it the platform answers 503 with Retry-After (0: no limit).'),
+  OUTBOX_YIELD_IN_FLIGHT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(4)
+    .describe(
+      'Background work (receipt PDFs, e-mail) pauses between items while more requests than this are in flight, so a deadline rush gets the CPU; it still delivers one item per round.',
+    ),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce
     .number()
     .int()

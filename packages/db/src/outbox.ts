@@ -38,12 +38,22 @@ export async function drainOutbox(
   db: Db,
   now: () => Date,
   handlers: Record<string, OutboxHandler>,
-  options: { limit?: number; leaseMs?: number } = {},
-): Promise<{ processed: number; failed: number }> {
+  options: {
+    limit?: number;
+    leaseMs?: number;
+    /**
+     * Asked before every item after the first: true stops this round. Background work yields to
+     * requests (a receipt PDF is CPU on the event loop that serves the submissions, and every item
+     * is two commits), yet makes one item of progress per round whatever the load.
+     */
+    yieldTo?: () => boolean;
+  } = {},
+): Promise<{ processed: number; failed: number; yielded: boolean }> {
   let processed = 0;
   let failed = 0;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   for (let i = 0; i < (options.limit ?? 100); i++) {
+    if (i > 0 && options.yieldTo?.()) return { processed, failed, yielded: true };
     const row = await db.transaction(async (tx) => {
       const at = now();
       const [due] = await tx
@@ -80,5 +90,5 @@ export async function drainOutbox(
       failed += 1;
     }
   }
-  return { processed, failed };
+  return { processed, failed, yielded: false };
 }

@@ -41,6 +41,10 @@ declare module 'fastify' {
     /** Set by the access guard on authenticated routes; null on public ones without a token. */
     principal: Principal | null;
   }
+  interface FastifyInstance {
+    /** Requests being served right now (health checks included), e.g. for background work to yield to. */
+    requestsInFlight(): number;
+  }
 }
 
 export interface Authenticator {
@@ -122,6 +126,7 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
   // Load shedding comes first, before any work (token checks hit the database): past the in-flight
   // cap or under event-loop pressure a client gets 503 with Retry-After at once instead of a timeout.
   let inFlight = 0;
+  app.decorate('requestsInFlight', () => inFlight);
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     inFlight += 1;

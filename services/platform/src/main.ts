@@ -51,7 +51,10 @@ const address = await listen(app, {
 });
 jobs.start();
 const outbox = startPolling(
-  () => drainOutbox(handle.db, () => deps.clock.now(), outboxHandlers),
+  () =>
+    drainOutbox(handle.db, () => deps.clock.now(), outboxHandlers, {
+      yieldTo: () => app.requestsInFlight() > config.OUTBOX_YIELD_IN_FLIGHT,
+    }),
   500,
   onBackgroundError,
 );

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { testConfig } from '@permed/config';
+import { createHttpApp } from './app.ts';
+
+describe('requestsInFlight', () => {
+  it('counts the requests being served, for background work to yield to', async () => {
+    const app = await createHttpApp(testConfig({ LOG_LEVEL: 'silent' }), { name: 'probe', docs: false });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    app.get('/slow', { config: { access: { public: true } } }, async () => {
+      entered();
+      await held;
+      return { ok: true };
+    });
+    await app.ready();
+    expect(app.requestsInFlight()).toBe(0);
+    const first = app.inject('/slow');
+    const second = app.inject('/slow');
+    await inside;
+    expect(app.requestsInFlight()).toBe(2);
+    release();
+    expect((await first).statusCode).toBe(200);
+    expect((await second).statusCode).toBe(200);
+    expect(app.requestsInFlight()).toBe(0);
+    // A refused request is counted while it is answered, then no more.
+    expect((await app.inject('/nowhere')).statusCode).toBe(404);
+    expect(app.requestsInFlight()).toBe(0);
+    await app.close();
+  });
+});
