@@ -65,17 +65,19 @@ describe(`the database failing mid-rush (${backend.kind})`, () => {
         const relay = await startTcpRelay({ host: '127.0.0.1', port: Number(new URL(db.url!).port || 5432) });
         const sockets: net.Socket[] = [];
         const target = new URL(relay.via(db.url!));
-        const sql = postgres(target.toString(), {
+        // `socket` (a factory for the driver's socket, kept here so the test can listen to its
+        // events) is a documented postgres.js option its type declarations lack.
+        const options = {
           max: 1,
           onnotice: () => {},
           backoff: () => 0,
-          // The driver's own socket, kept so the test can listen to its events.
           socket: () => {
             const socket = net.connect(Number(target.port), target.hostname);
             sockets.push(socket);
             return socket;
           },
-        });
+        };
+        const sql = postgres(target.toString(), options as postgres.Options<Record<string, never>>);
         try {
           await run({ sql, sockets, reset: async () => void (await relay.outage(0)) });
         } finally {
