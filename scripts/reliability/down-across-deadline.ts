@@ -72,7 +72,7 @@ printReport(
       'one, done once',
     ),
     row(
-      'catch-up: instances started → job done',
+      'catch-up: instances spawned → job done',
       r.catchUpMs === null ? 'not done' : `${(r.catchUpMs / 1000).toFixed(1)} s`,
       '—',
     ),

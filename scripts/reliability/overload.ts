@@ -1,8 +1,9 @@
 // Overload: `node scripts/reliability/overload.ts [--server postgres://postgres@127.0.0.1:5432/postgres | --pglite]
-//   [--rate 630] [--seconds 15] [--proposals 4000] [--timeout-ms 10000] [--max-in-flight 1000]`
+//   [--rate 630] [--seconds 15] [--proposals 4000] [--timeout-ms 10000] [--max-in-flight <the platform's default>]`
 // Offers submits at --rate per second, open loop (three times the 210/s the deadline-rush benchmark
 // measured, docs/benchmarks.md), then drops the load. Prints a markdown section. See scenarios/overload.ts.
 import { parseArgs } from 'node:util';
+import { configSchema } from '@permed/config';
 import { overload } from './scenarios/overload.ts';
 import { formatTally } from './support/http.ts';
 import { describeIntegrity, intact } from './support/integrity.ts';
@@ -16,7 +17,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '15' },
     proposals: { type: 'string', default: '4000' },
     'timeout-ms': { type: 'string', default: '10000' },
-    'max-in-flight': { type: 'string', default: '1000' },
+    'max-in-flight': { type: 'string' },
   },
 });
 
@@ -27,7 +28,7 @@ const r = await overload({
   durationMs: Number(values.seconds) * 1000,
   proposals: Number(values.proposals),
   timeoutMs: Number(values['timeout-ms']),
-  platformEnv: { MAX_IN_FLIGHT: values['max-in-flight'] },
+  platformEnv: values['max-in-flight'] ? { MAX_IN_FLIGHT: values['max-in-flight'] } : {},
   log: (line) => process.stderr.write(`[overload] ${line}\n`),
 });
 
@@ -44,7 +45,7 @@ printReport(
   [
     ...heading(
       `Overload (${r.backend})`,
-      `Submits offered open loop at ${values.rate}/s for ${values.seconds} s over ${values.proposals} proposals (each request its own Idempotency-Key); client timeout ${values['timeout-ms']} ms; platform child with MAX_IN_FLIGHT=${values['max-in-flight']}, MAX_EVENT_LOOP_DELAY_MS=1000, DATABASE_POOL_MAX=20; client, platform and database on the same 2 cores.`,
+      `Submits offered open loop at ${values.rate}/s for ${values.seconds} s over ${values.proposals} proposals (each request its own Idempotency-Key); client timeout ${values['timeout-ms']} ms; platform child with MAX_IN_FLIGHT=${values['max-in-flight'] ?? `${configSchema.shape.MAX_IN_FLIGHT.parse(undefined)} (default)`}, MAX_EVENT_LOOP_DELAY_MS=1000, DATABASE_POOL_MAX=20; client, platform and database on the same 2 cores.`,
     ),
     row('offered', `${r.offered} submits at ${r.achievedRate.toFixed(0)}/s achieved`, `${values.rate}/s`),
     row('answers', formatTally(r.statuses), '201 or 503'),
@@ -64,13 +65,18 @@ printReport(
     ),
     row(
       'timeouts / connection errors / other statuses',
-      `**${r.timeouts}** / ${r.connectionErrors} / ${r.otherStatuses}${r.firstOther ? ` (first: ${r.firstOther.status} ${r.firstOther.body ?? ''})` : ''}`,
+      `**${r.timeouts}** (${r.timeoutsBeforeConnect} never connected) / ${r.connectionErrors} / ${r.otherStatuses}${r.firstOther ? ` (first: ${r.firstOther.status} ${r.firstOther.body ?? ''})` : ''}`,
       '0 / 0 / 0',
     ),
     row(
       'recovery: load dropped → first success of a light client',
       `**${r.recoveryMs === null ? 'never' : `${(r.recoveryMs / 1000).toFixed(2)} s`}** (probe answers until then: ${formatTally(r.probeStatuses)})`,
       '≤ 10 s',
+    ),
+    row(
+      'connections dropped by a full listen queue (kernel counter, whole machine)',
+      r.listenOverflows === null ? 'not available' : String(r.listenOverflows),
+      '— (the client waits unseen: a dropped SYN is retried after 1, 3, 7 s)',
     ),
     row(
       'platform process',

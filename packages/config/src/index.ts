@@ -90,8 +90,10 @@ export const configSchema = z.object({
     .number()
     .int()
     .min(0)
-    .default(1000)
-    .describe('Requests served at once; beyond it the platform answers 503 with Retry-After (0: no limit).'),
+    .default(200)
+    .describe(
+      'Requests served at once; beyond it the platform answers 503 with Retry-After (0: no limit). About two seconds of work at the measured capacity: a deeper queue only makes clients time out (docs/reliability.md).',
+    ),
   OUTBOX_YIELD_IN_FLIGHT: z.coerce
     .number()
     .int()

@@ -44,6 +44,8 @@ export interface OverloadResult {
   /** 503s by the guard that answered (the problem's detail). */
   shedBy: Record<string, number>;
   timeouts: number;
+  /** Timeouts whose TCP connection was never accepted (waiting in the kernel, unseen by the platform). */
+  timeoutsBeforeConnect: number;
   /** No HTTP answer for another reason (reset, refused). */
   connectionErrors: number;
   /** Any other status (a 500, a 502...), and the first of them. */
@@ -190,6 +192,7 @@ export async function overload(options: OverloadOptions): Promise<OverloadResult
           return acc;
         }, {}),
         timeouts: outcomes.filter((o) => o.error === 'timeout').length,
+        timeoutsBeforeConnect: outcomes.filter((o) => o.error === 'timeout' && o.connected === false).length,
         connectionErrors: outcomes.filter((o) => o.status === null && o.error !== 'timeout').length,
         otherStatuses: others.length,
         ...(others[0] ? { firstOther: others[0] } : {}),

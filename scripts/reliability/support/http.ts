@@ -12,6 +12,8 @@ export interface SubmitOutcome {
   status: number | null;
   /** 'timeout' or the socket error code (ECONNRESET, ECONNREFUSED, ...) when status is null. */
   error?: string;
+  /** For a timeout: whether the TCP connection had been established (else the SYN was still waiting). */
+  connected?: boolean;
   contentType?: string;
   retryAfter?: string;
   /** The problem document's code for a problem+json answer, and its detail on a 503 (which guard shed it). */
@@ -55,9 +57,17 @@ export function submitOverHttp(
   });
   return new Promise((resolve) => {
     let settled = false;
+    // A deadline for the whole exchange, connecting included (a socket idle timeout would not
+    // count the seconds a dropped SYN waits for its retry).
+    let connected = false;
+    const deadline = setTimeout(() => {
+      settle(outcome({ error: 'timeout', connected }));
+      req.destroy();
+    }, options.timeoutMs);
     const settle = (o: SubmitOutcome) => {
       if (settled) return;
       settled = true;
+      clearTimeout(deadline);
       resolve(o);
     };
     const req = http.request(
@@ -100,9 +110,9 @@ export function submitOverHttp(
         });
       },
     );
-    req.setTimeout(options.timeoutMs, () => {
-      settle(outcome({ error: 'timeout' }));
-      req.destroy();
+    req.on('socket', (socket) => {
+      if (!socket.connecting) connected = true;
+      else socket.once('connect', () => (connected = true));
     });
     req.on('error', (e: NodeJS.ErrnoException) => settle(outcome({ error: e.code ?? e.message })));
     req.end();
