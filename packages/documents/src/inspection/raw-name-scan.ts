@@ -2,24 +2,59 @@ import { RAW_ACTIVE_NAMES } from './active-content-rules.ts';
 import { type RejectedPdf, reject } from './inspection-result.ts';
 import { decodeNameText } from './pdf-names.ts';
 
-// A name token: "/" and the regular characters after it (PDF 32000-1 §7.2.2: everything but
-// whitespace and the delimiters). Long tokens are cut at 64, longer than any name looked for.
-// eslint-disable-next-line no-control-regex -- PDF whitespace includes NUL, TAB, LF, FF and CR.
-const NAME_TOKEN = /\/([^\x00\x09\x0a\x0c\x0d\x20()<>[\]{}/%]{6,64})/g;
+const SLASH = 0x2f;
+const HASH = 0x23;
+
+// The bytes that end a name token: PDF whitespace (NUL, TAB, LF, FF, CR, space) and the
+// delimiters ( ) < > [ ] { } / % (PDF 32000-1 §7.2.2). Everything else is a regular character.
+const DELIMITER = new Uint8Array(256);
+for (const byte of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20, ...'()<>[]{}/%'].map((c) =>
+  typeof c === 'number' ? c : c.charCodeAt(0),
+)) {
+  DELIMITER[byte] = 1;
+}
+
+const WANTED = new Set([...RAW_ACTIVE_NAMES, 'Encrypt']);
+const SHORTEST = Math.min(...[...WANTED].map((name) => name.length));
+const LONGEST = Math.max(...[...WANTED].map((name) => name.length));
+/** Tokens are looked at up to this many characters, longer than any name looked for. */
+const TOKEN_MAX = 64;
+const TOKEN_MIN = 6;
 
 /**
  * Scans the raw bytes for names that mean encryption or active content, hex escapes decoded.
  * It sees only what is not compressed; the parsed walk sees inside object streams.
+ *
+ * A name token is "/" and the regular characters after it, cut at 64. This walks the bytes
+ * instead of running a regular expression over a latin1 copy of the file: a 10 MiB image stream
+ * holds ~40,000 slashes followed by "regular" bytes, and decoding each of them was half the cost
+ * of inspecting such a file. Only tokens that could decode to a wanted name (by length: an escape
+ * "#xx" turns three characters into one) are decoded and compared.
  */
 export function scanRawNames(bytes: Uint8Array): RejectedPdf | undefined {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  for (const match of text.matchAll(NAME_TOKEN)) {
-    const name = decodeNameText(match[1]!);
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let slash = buffer.indexOf(SLASH); slash !== -1; slash = buffer.indexOf(SLASH, slash + 1)) {
+    const start = slash + 1;
+    const limit = Math.min(buffer.length, start + TOKEN_MAX);
+    let end = start;
+    let escaped = false;
+    while (end < limit && DELIMITER[buffer[end]!] === 0) {
+      if (buffer[end] === HASH) escaped = true;
+      end += 1;
+    }
+    const length = end - start;
+    if (length < TOKEN_MIN) continue;
+    const possible = escaped
+      ? length >= SHORTEST && Math.ceil(length / 3) <= LONGEST
+      : length >= SHORTEST && length <= LONGEST;
+    if (!possible) continue;
+    const token = buffer.toString('latin1', start, end);
+    const name = escaped ? decodeNameText(token) : token;
     if (name === 'Encrypt') {
-      return reject('ENCRYPTED', `an /Encrypt entry at byte ${match.index}`);
+      return reject('ENCRYPTED', `an /Encrypt entry at byte ${slash}`);
     }
     if (RAW_ACTIVE_NAMES.has(name)) {
-      return reject('ACTIVE_CONTENT', `the name /${name} at byte ${match.index}`);
+      return reject('ACTIVE_CONTENT', `the name /${name} at byte ${slash}`);
     }
   }
   return undefined;
