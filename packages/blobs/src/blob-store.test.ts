@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BlobTooLargeError, createBlobStore, type BlobStore } from './blob-store.ts';
+import fc from 'fast-check';
+import { BlobTooLargeError, createBlobStore, unwritten, type BlobStore } from './blob-store.ts';
 
 let dir: string;
 let store: BlobStore;
@@ -55,6 +56,23 @@ describe('blob store', () => {
     await expect(again.commit()).rejects.toThrow(/already/);
   });
 
+  it('spools without hashing; the caller names the file at commit, never with a non-hash', async () => {
+    const content = Buffer.from('spooled upload bytes');
+    const spooled = await store.spool(Readable.from([content]), { maxBytes: 100 });
+    expect(spooled.bytes).toBe(content.length);
+    expect(await spooled.hash()).toBe(sha(content));
+    await expect(spooled.commit('../../etc/passwd')).rejects.toBeInstanceOf(RangeError);
+    expect((await filesUnder(path.join(dir, 'tmp'))).length).toBe(1);
+    await spooled.commit(sha(content));
+    expect(new Uint8Array(await store.read(sha(content)))).toEqual(new Uint8Array(content));
+    await spooled.discard();
+    expect(await store.has(sha(content))).toBe(true);
+    await expect(store.spool(Readable.from([Buffer.alloc(101)]), { maxBytes: 100 })).rejects.toBeInstanceOf(
+      BlobTooLargeError,
+    );
+    expect(await filesUnder(path.join(dir, 'tmp'))).toEqual([]);
+  });
+
   it('refuses more than maxBytes and removes the partial file', async () => {
     const source = Readable.from([Buffer.alloc(600), Buffer.alloc(600)]);
     await expect(store.stage(source, { maxBytes: 1000 })).rejects.toBeInstanceOf(BlobTooLargeError);
@@ -93,5 +111,39 @@ describe('blob store', () => {
 
   it('refuses a path that is not a SHA-256 (no traversal through the store)', () => {
     expect(() => store.pathOf('../../etc/passwd')).toThrow(RangeError);
+  });
+});
+
+describe('batched writes', () => {
+  it('stores many small chunks exactly (they are written in batches)', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'blobs-batch-'));
+    try {
+      const store = createBlobStore(root);
+      const chunks = Array.from({ length: 300 }, (_, i) => Buffer.alloc(7_001 + i, i % 251));
+      const whole = Buffer.concat(chunks);
+      const staged = await store.stage(Readable.from(chunks));
+      expect(staged.bytes).toBe(whole.length);
+      expect(staged.sha256).toBe(createHash('sha256').update(whole).digest('hex'));
+      await staged.commit();
+      expect((await store.read(staged.sha256)).equals(whole)).toBe(true);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('resumes a short write at the right byte', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 20 }), { maxLength: 8 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (buffers, share) => {
+          const whole = Buffer.concat(buffers);
+          const written = Math.floor(share * whole.length);
+          const rest = unwritten(buffers, written);
+          expect(Buffer.concat(rest).equals(whole.subarray(written))).toBe(true);
+          expect(rest.every((buffer) => buffer.byteLength > 0)).toBe(true);
+        },
+      ),
+    );
   });
 });
