@@ -1,5 +1,5 @@
 // Upload inspection
-export { inspectPdf, type PdfInput } from './inspection/inspect-pdf.ts';
+export { inspectPdf, warmPdfInspection, type PdfInput } from './inspection/inspect-pdf.ts';
 export {
   createPdfInspector,
   type PdfInspector,

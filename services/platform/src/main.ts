@@ -6,6 +6,7 @@ import { mailOutboxHandler } from '@permed/mail';
 import { collectProposalOrphans, proposalsOutboxHandlers } from '@permed/proposals-service';
 import { collectFundingOrphans } from '@permed/funding-service';
 import { callJobHandlers, seedDemoCalls, seedFunderRegistry } from '@permed/calls-service';
+import { warmPdfInspection } from '@permed/documents';
 import { listen } from '@permed/http';
 import { makeDeps } from '@permed/service-kit';
 import { buildPlatform, serviceModules } from './app.ts';
@@ -59,6 +60,8 @@ const outbox = startPolling(
   onBackgroundError,
 );
 const maintenance = startPolling(collectOrphans, 3_600_000, onBackgroundError);
+// Upload inspection workers take ~0.5 s to start: start them now, not on the first upload.
+warmPdfInspection().catch(onBackgroundError);
 const base = config.PUBLIC_URL ?? address;
 const lines = [
   '',

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { recordAudit, schema } from '@permed/db';
 import { sanitizeFileName, type RejectionReason } from '@permed/documents';
-import { BlobTooLargeError, type StagedBlob } from '@permed/blobs';
+import { BlobTooLargeError, type SpooledFile } from '@permed/blobs';
 import { AppError, type Principal } from '@permed/http';
 import { actorOf } from '@permed/service-kit';
 import type { ProposalsContext } from './deps.ts';
@@ -73,9 +73,12 @@ export async function uploadDocument(
       errors: [{ in: 'body', path: '/file', message: 'no file part' }],
     });
   }
-  let staged: StagedBlob;
+  // Spooled without hashing: the inspection worker reads the file anyway and hashes it there, and
+  // that hash names the blob (hashing 10 MiB uploads on the event loop too cost ~20 % of upload
+  // throughput; docs/benchmarks.md).
+  let staged: SpooledFile;
   try {
-    staged = await ctx.blobs.stage(file.stream, { maxBytes });
+    staged = await ctx.blobs.spool(file.stream, { maxBytes });
   } catch (error) {
     if (error instanceof BlobTooLargeError || (error as { statusCode?: number }).statusCode === 413) {
       throw tooLarge(maxBytes);
@@ -92,11 +95,18 @@ export async function uploadDocument(
         action: 'proposal.document_refused',
         targetType: 'proposal',
         targetId: proposalId,
-        details: { kind, reason: inspection.reason, sha256: staged.sha256, bytes: staged.bytes },
+        details: { kind, reason: inspection.reason, sha256: await staged.hash(), bytes: staged.bytes },
         at: ctx.clock.now(),
       });
       throw refused(inspection.reason, inspection.detail, maxBytes);
     }
+    // The worker hashed exactly the bytes it read from the spooled file.
+    if (inspection.sizeBytes !== staged.bytes) {
+      throw new Error(
+        `the spooled upload changed while it was inspected (${staged.bytes} -> ${inspection.sizeBytes} bytes)`,
+      );
+    }
+    const sha256 = inspection.sha256;
     const fileName = sanitizeFileName(file.filename);
     const now = ctx.clock.now();
     return await ctx.db.transaction(async (tx) => {
@@ -107,7 +117,7 @@ export async function uploadDocument(
         stage: locked.proposal.stage,
         kind,
         fileName,
-        sha256: staged.sha256,
+        sha256,
         bytes: staged.bytes,
         pages: inspection.pageCount,
         pdfVersion: inspection.pdfVersion,
@@ -134,7 +144,7 @@ export async function uploadDocument(
         details: {
           kind,
           stage: values.stage,
-          sha256: staged.sha256,
+          sha256,
           bytes: staged.bytes,
           pages: inspection.pageCount,
           fileName,
@@ -143,7 +153,7 @@ export async function uploadDocument(
       });
       // Last before COMMIT: if the rename fails the row is rolled back; if COMMIT fails after it,
       // the blob is unreferenced and collectOrphans removes it.
-      await staged.commit();
+      await staged.commit(sha256);
       return row!;
     });
   } finally {

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { createBlobStore, type BlobStore } from '@permed/blobs';
 import { schema, sha256Hex } from '@permed/db';
 import {
@@ -20,15 +20,15 @@ import type { TestUser } from '@permed/testing';
 import { collectProposalOrphans } from './collect-orphans.ts';
 import { completeProposal, createWorld, multipart, type World } from './testing/factories.ts';
 
-/** A blob store that reports each staging attempt's outcome, to wait for an interrupted upload. */
+/** A blob store that reports each spooling attempt's outcome, to wait for an interrupted upload. */
 function observedStore(root: string) {
   const inner = createBlobStore(root);
   const outcomes: ('staged' | 'failed')[] = [];
   const store: BlobStore = {
     ...inner,
-    async stage(source, options) {
+    async spool(source, options) {
       try {
-        const staged = await inner.stage(source as Readable, options);
+        const staged = await inner.spool(source as Readable, options);
         outcomes.push('staged');
         return staged;
       } catch (error) {
@@ -152,12 +152,21 @@ describe('refused uploads leave no file and no row behind', () => {
   ];
   it.each(hostile)('%s', async (_name, make, status, reason) => {
     const before = { files: await filesUnder(blobRoot), rows: await documentRows(proposalId) };
-    const res = await upload(proposalId, await make(), 'innocent.pdf');
+    const bytes = await make();
+    const res = await upload(proposalId, bytes, 'innocent.pdf');
     expect(res.statusCode).toBe(status);
     expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     expect(res.json()).toMatchObject({ reason, errors: [{ in: 'file', path: '/file', code: reason }] });
     expect(await filesUnder(blobRoot)).toEqual(before.files);
     expect(await documentRows(proposalId)).toEqual(before.rows);
+    // The refusal is audited with the file's own hash (a file sent again is recognisable).
+    const [audit] = await world.ctx.db.db
+      .select()
+      .from(schema.auditEvents)
+      .where(eq(schema.auditEvents.action, 'proposal.document_refused'))
+      .orderBy(desc(schema.auditEvents.id))
+      .limit(1);
+    expect(audit?.details).toMatchObject({ reason, sha256: sha256Hex(bytes), bytes: bytes.byteLength });
   });
 
   it("refuses a file over the call's size limit with 413, leaving nothing", async () => {

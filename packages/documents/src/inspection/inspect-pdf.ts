@@ -2,7 +2,8 @@ import { open } from 'node:fs/promises';
 import { hasPdfMagic } from './file-envelope.ts';
 import { type InspectionLimits, type InspectionLimitsInput, resolveLimits } from './inspection-limits.ts';
 import { type InspectionResult, reject } from './inspection-result.ts';
-import { runInspection } from './inspection-pool.ts';
+import { PDFDocument } from 'pdf-lib';
+import { runInspection, warmInspectionWorkers } from './inspection-pool.ts';
 
 /** Bytes in memory, or the path of a file to read (e.g. a multipart upload spooled to disk). */
 export type PdfInput = Uint8Array | string | URL;
@@ -60,4 +61,14 @@ export async function inspectPdf(
     bytes = read;
   }
   return runInspection(bytes, limits);
+}
+
+/**
+ * Starts the inspection workers before the first upload needs them (~0.5 s each): a service calls
+ * it once at start, without waiting for it.
+ */
+export async function warmPdfInspection(limitsInput?: InspectionLimitsInput): Promise<void> {
+  const document = await PDFDocument.create();
+  document.addPage();
+  await warmInspectionWorkers(resolveLimits(limitsInput), await document.save());
 }

@@ -129,6 +129,18 @@ export async function runInspection(
   }
 }
 
+/**
+ * Starts the workers of the default pool ahead of the first upload (a service calls it once at
+ * start): one small inspection per thread, at once. Resolves when they have answered.
+ */
+export async function warmInspectionWorkers(limits: InspectionLimits, sample: Uint8Array): Promise<void> {
+  const pool = poolFor(limits.maxHeapMb);
+  // Each run transfers its bytes to the worker, so each gets its own copy.
+  await Promise.all(
+    Array.from({ length: pool.threads }, () => runInspection(new Uint8Array(sample), limits)),
+  );
+}
+
 /** For tests and metrics: inspections answered, and how many distinct worker threads answered them. */
 export function inspectionWorkerStats(): { tasks: number; threads: number } {
   return { tasks: tasksRun, threads: threadsSeen.size };
