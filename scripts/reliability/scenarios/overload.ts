@@ -27,6 +27,12 @@ export interface OverloadOptions {
   proposals: number;
   /** The client gives up on a request after this long (counted as a timeout). */
   timeoutMs: number;
+  /**
+   * Before the overload, submits at a moderate rate for this long (on proposals of their own), so
+   * that the platform meets the overload as it would at a deadline: serving, its code compiled
+   * and its connections open. 0: the overload hits a process that has just started.
+   */
+  warmupMs?: number;
   /** Extra platform environment, e.g. a lower MAX_IN_FLIGHT for a small run. */
   platformEnv?: Record<string, string>;
   log?: (line: string) => void;
@@ -34,6 +40,8 @@ export interface OverloadOptions {
 
 export interface OverloadResult {
   backend: Backend['kind'];
+  /** Submits of the warm-up phase and their answers (not counted below, but in the integrity check). */
+  warmup: { offered: number; statuses: Record<string, number> };
   offered: number;
   achievedRate: number;
   statuses: Record<string, number>;
@@ -63,6 +71,9 @@ export interface OverloadResult {
   listenOverflows: number | null;
   integrity: IntegrityReport;
 }
+
+/** Submits per second of the warm-up phase: well under capacity. */
+const WARMUP_RATE = 50;
 
 const percentile = (sorted: readonly number[], p: number) =>
   sorted.length === 0
@@ -110,7 +121,7 @@ export async function overload(options: OverloadOptions): Promise<OverloadResult
       const t0 = performance.now();
       proposals = await prepareProposals(handle.db, db.config, {
         callSlug: 'overload',
-        count: options.proposals,
+        count: options.proposals + WARMUP_RATE * Math.ceil((options.warmupMs ?? 0) / 1000),
         label: 'over',
         pdf,
       });
@@ -128,6 +139,26 @@ export async function overload(options: OverloadOptions): Promise<OverloadResult
     }, 100);
 
     const agent = clientAgent();
+    // The warm-up uses proposals of its own, after the ones the overload goes round.
+    const warmupProposals = proposals.slice(options.proposals);
+    proposals = proposals.slice(0, options.proposals);
+    const warmupOutcomes: SubmitOutcome[] = [];
+    let warmupNo = 0;
+    const warmup = await openLoop({
+      ratePerSecond: WARMUP_RATE,
+      durationMs: options.warmupMs ?? 0,
+      fire: async () => {
+        const i = warmupNo++;
+        const o = await submitOverHttp(base, warmupProposals[i]!, `warm-${i}`, {
+          agent,
+          timeoutMs: options.timeoutMs,
+        });
+        warmupOutcomes.push(o);
+        return o;
+      },
+    });
+    if (warmup.fired > 0)
+      log(`warm-up: ${warmup.fired} submits at ${WARMUP_RATE}/s; ${JSON.stringify(tally(warmupOutcomes))}`);
     const outcomes: SubmitOutcome[] = [];
     let requestNo = 0;
     const fire = async () => {
@@ -169,7 +200,7 @@ export async function overload(options: OverloadOptions): Promise<OverloadResult
 
     const check = await db.open();
     try {
-      const acks = outcomes
+      const acks = [...warmupOutcomes, ...outcomes]
         .filter(acknowledged)
         .map((o) => ({ proposalId: o.proposalId, idempotencyKey: o.idempotencyKey, version: o.version! }));
       const shed = outcomes.filter((o) => o.status === 503);
@@ -180,10 +211,11 @@ export async function overload(options: OverloadOptions): Promise<OverloadResult
       };
       return {
         backend: db.backend,
+        warmup: { offered: warmup.fired, statuses: tally(warmupOutcomes) },
         offered: fired,
         achievedRate,
         statuses: tally(outcomes),
-        acknowledged: acks.length,
+        acknowledged: outcomes.filter(acknowledged).length,
         shed: shed.length,
         shedClean: shed.filter(isCleanProblem).length,
         shedBy: shed.reduce<Record<string, number>>((acc, o) => {
