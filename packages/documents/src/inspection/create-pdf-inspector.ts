@@ -1,6 +1,7 @@
 import { type PdfInput, inspectPdf } from './inspect-pdf.ts';
 import { type InspectionLimitsInput } from './inspection-limits.ts';
 import { type InspectionResult } from './inspection-result.ts';
+import { createLimiter } from './limit-concurrency.ts';
 
 export interface PdfInspector {
   inspect(input: PdfInput, limits?: InspectionLimitsInput): Promise<InspectionResult>;
@@ -20,33 +21,10 @@ export interface PdfInspectorOptions {
  * of hostile files, each allowed its full time and memory) cannot take every core and all memory.
  */
 export function createPdfInspector(options: PdfInspectorOptions = {}): PdfInspector {
-  const concurrency = Math.max(1, options.concurrency ?? 2);
+  const limiter = createLimiter(options.concurrency ?? 2);
   const run = options.run ?? inspectPdf;
-  const waiting: (() => void)[] = [];
-  let running = 0;
-
-  const acquire = (): Promise<void> => {
-    if (running < concurrency) {
-      running += 1;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => waiting.push(resolve));
-  };
-  const release = (): void => {
-    const next = waiting.shift();
-    // The slot passes straight to the next waiter, so `running` stays the same.
-    if (next === undefined) running -= 1;
-    else next();
-  };
 
   return {
-    async inspect(input, limits) {
-      await acquire();
-      try {
-        return await run(input, { ...options.limits, ...limits });
-      } finally {
-        release();
-      }
-    },
+    inspect: (input, limits) => limiter.run(() => run(input, { ...options.limits, ...limits })),
   };
 }

@@ -4,6 +4,7 @@ import Tinypool from 'tinypool';
 import { z } from 'zod';
 import { type InspectionLimits } from './inspection-limits.ts';
 import { type InspectionResult, reject } from './inspection-result.ts';
+import { createLimiter, type Limiter } from './limit-concurrency.ts';
 import { type WorkerInput, workerOutput } from './worker-protocol.ts';
 
 const WORKER_FILE = fileURLToPath(new URL('./inspect-worker.ts', import.meta.url));
@@ -36,8 +37,8 @@ export type WorkerAnswer = z.infer<typeof workerAnswer>;
 interface Pool {
   readonly tinypool: Tinypool;
   readonly threads: number;
-  running: number;
-  readonly waiting: (() => void)[];
+  /** One task per thread is handed over; the rest wait here, so waiting never runs the clock. */
+  readonly limiter: Limiter;
 }
 
 const pools = new Map<number, Pool>();
@@ -63,27 +64,11 @@ function poolFor(maxHeapMb: number): Pool {
         maxMemoryLimitBeforeRecycle: Math.floor(maxHeapMb * MiB * RECYCLE_ABOVE_HEAP_SHARE),
       }),
       threads,
-      running: 0,
-      waiting: [],
+      limiter: createLimiter(threads),
     };
     pools.set(maxHeapMb, pool);
   }
   return pool;
-}
-
-async function acquire(pool: Pool): Promise<void> {
-  if (pool.running < pool.threads) {
-    pool.running += 1;
-    return;
-  }
-  await new Promise<void>((resolve) => pool.waiting.push(resolve));
-}
-
-function release(pool: Pool): void {
-  const next = pool.waiting.shift();
-  // The slot passes straight to the next waiter, so `running` stays the same.
-  if (next === undefined) pool.running -= 1;
-  else next();
 }
 
 function failure(error: unknown, limits: InspectionLimits): InspectionResult {
@@ -104,8 +89,7 @@ export async function runInspection(
   limits: InspectionLimits,
 ): Promise<InspectionResult> {
   const pool = poolFor(limits.maxHeapMb);
-  await acquire(pool);
-  try {
+  return pool.limiter.run(async () => {
     // The time limit starts when a thread is free: worker start (if cold) and inspection.
     const signal = AbortSignal.timeout(limits.timeoutMs);
     const task: WorkerInput = { bytes, limits };
@@ -124,9 +108,7 @@ export async function runInspection(
     if (!parsed.success) return reject('UNPARSABLE', 'the inspection worker answered nonsense');
     threadsSeen.add(parsed.data.threadId);
     return parsed.data.result;
-  } finally {
-    release(pool);
-  }
+  });
 }
 
 /**
