@@ -116,6 +116,48 @@ describe(`the database failing mid-rush (${backend.kind})`, () => {
         });
       });
 
+      it('survives a connection closed while it fetches the array types, and runs the query on the next one', async () => {
+        const db = await createScenarioDatabase({ kind: 'postgres', serverUrl }, 'driver');
+        const target = new URL(db.url!);
+        // A relay that closes (FIN) the first connection as soon as the driver sends its type query.
+        let closedOne = false;
+        const relay = net.createServer((client) => {
+          const upstream = net.connect(Number(target.port || 5432), target.hostname);
+          client.on('data', (chunk: Buffer) => {
+            if (!closedOne && chunk.includes('typarray')) {
+              closedOne = true;
+              upstream.destroy();
+              client.end();
+              return;
+            }
+            upstream.write(chunk);
+          });
+          upstream.on('data', (chunk: Buffer) => client.write(chunk));
+          upstream.on('error', () => client.destroy());
+          client.on('error', () => upstream.destroy());
+          client.on('close', () => upstream.destroy());
+        });
+        await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+        const via = new URL(db.url!);
+        via.port = String((relay.address() as net.AddressInfo).port);
+        const unhandled: unknown[] = [];
+        const onUnhandled = (reason: unknown) => unhandled.push(reason);
+        process.on('unhandledRejection', onUnhandled);
+        const sql = postgres(via.toString(), { max: 1, onnotice: () => {}, backoff: () => 0 });
+        try {
+          // Unpatched: the type query's rejection was unhandled, which ends a Node process.
+          expect(await sql`select 7 as seven`).toEqual([{ seven: 7 }]);
+          await sleep(50);
+          expect(closedOne).toBe(true);
+          expect(unhandled).toEqual([]);
+        } finally {
+          process.off('unhandledRejection', onUnhandled);
+          await sql.end({ timeout: 1 });
+          await new Promise<void>((resolve) => relay.close(() => resolve()));
+          await db.destroy();
+        }
+      });
+
       it('rejects the rest of a transaction whose connection closed, so none of it runs on the new connection', async () => {
         await withDriver(async ({ sql, reset }) => {
           await sql`create table driver_probe (id int primary key)`;
