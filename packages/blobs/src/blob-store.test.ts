@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -70,6 +70,16 @@ describe('blob store', () => {
     await expect(store.spool(Readable.from([Buffer.alloc(101)]), { maxBytes: 100 })).rejects.toBeInstanceOf(
       BlobTooLargeError,
     );
+    expect(await filesUnder(path.join(dir, 'tmp'))).toEqual([]);
+  });
+
+  it('leaves nothing behind when the rename into place fails', async () => {
+    const content = Buffer.from('cannot be moved into place');
+    const spooled = await store.spool(Readable.from([content]));
+    // A directory where the blob should go makes rename(2) fail.
+    await mkdir(store.pathOf(sha(content)), { recursive: true });
+    await expect(spooled.commit(sha(content))).rejects.toThrow();
+    await spooled.discard();
     expect(await filesUnder(path.join(dir, 'tmp'))).toEqual([]);
   });
 

@@ -6,6 +6,8 @@ import type { Readable } from 'node:stream';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const WRITE_BATCH_BYTES = 1024 * 1024;
+/** Also a cap on buffers per batch (a trickle of tiny chunks; writev takes at most 1,024). */
+const WRITE_BATCH_CHUNKS = 256;
 
 /** What is left of `buffers` after the first `written` bytes (a short writev). Exported for tests. */
 export function unwritten(buffers: Uint8Array[], written: number): Uint8Array[] {
@@ -141,17 +143,17 @@ export function createBlobStore(root: string): BlobStore {
         hash?.update(data);
         pending.push(data);
         pendingBytes += data.byteLength;
-        if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
+        if (pendingBytes >= WRITE_BATCH_BYTES || pending.length >= WRITE_BATCH_CHUNKS) await flush();
       }
       await flush();
       // Durable before it becomes visible under its name.
       await handle.sync();
+      await handle.close();
     } catch (error) {
       await handle.close().catch(() => {});
       await unlink(tempPath).catch(() => {});
       throw error;
     }
-    await handle.close();
     return { tempPath, bytes, sha256: hash?.digest('hex') };
   }
 
@@ -162,10 +164,11 @@ export function createBlobStore(root: string): BlobStore {
       async commit(sha256: string) {
         const target = pathOf(sha256);
         if (settled) throw new Error('this temporary file was already committed or discarded');
-        settled = true;
         await mkdir(path.dirname(target), { recursive: true });
         // rename(2) is atomic; the same content under the same name may be replaced harmlessly.
+        // Settled only once it is in place: if the rename fails, discard() still removes the file.
         await rename(tempPath, target);
+        settled = true;
       },
       async discard() {
         if (settled) return;

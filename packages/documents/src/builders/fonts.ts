@@ -58,6 +58,7 @@ const sharedFontkit: Fontkit = {
 };
 
 const LAYOUTS_KEPT = 512;
+const LAYOUT_TEXT_MAX = 300;
 
 /**
  * pdf-lib lays a line out (OpenType shaping) once to measure it and again to draw it; the last
@@ -68,7 +69,8 @@ function rememberLayouts(font: FontkitFont): FontkitFont {
   const layout = font.layout.bind(font);
   const kept = new Map<string, ReturnType<FontkitFont['layout']>>();
   font.layout = (text, features) => {
-    if (features !== undefined) return layout(text, features);
+    // Whole paragraphs are measured too (a caller wrapping at a huge width): those are not kept.
+    if (features !== undefined || text.length > LAYOUT_TEXT_MAX) return layout(text, features);
     let run = kept.get(text);
     if (run === undefined) {
       run = layout(text);

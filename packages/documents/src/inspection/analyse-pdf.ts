@@ -51,6 +51,8 @@ export async function analysePdf(bytes: Uint8Array, limits: InspectionLimits): P
       `the file has ${bytes.length} bytes, more than the limit of ${limits.maxBytes}`,
     );
   }
+  // Hashed before anything parses the bytes: the name the blob store gives the file is this hash.
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
   const envelope = checkEnvelope(bytes);
   if ('ok' in envelope) return envelope;
 
@@ -109,7 +111,6 @@ export async function analysePdf(bytes: Uint8Array, limits: InspectionLimits): P
     // A malformed /Title is not a reason to refuse the file; it is only metadata.
     title = undefined;
   }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
   return {
     ok: true,
     pageCount,

@@ -18,13 +18,13 @@ const MiB = 1024 * 1024;
  * - a task's wall time is bounded: at the limit its worker is terminated (tinypool aborts the task
  *   by terminating the thread) and replaced;
  * - a task's heap is bounded by the worker's V8 limit; a worker that runs out is replaced;
- * - a worker whose heap is over half its limit after a task (something a file left behind, such as
+ * - a worker whose heap is over a quarter of its limit after a task (what a file left behind, such as
  *   pdf-lib's process-wide name table filled by a hostile file) is recycled before the next one,
  *   so one file cannot make the next one fail;
  * - a task is handed to the pool only when a thread is free, so queueing never counts against a
  *   file's time limit.
  */
-export const RECYCLE_ABOVE_HEAP_SHARE = 0.5;
+export const RECYCLE_ABOVE_HEAP_SHARE = 0.25;
 /** Idle workers end after this; a deadline rush keeps them warm. They never keep a process alive. */
 const IDLE_TIMEOUT_MS = 5 * 60_000;
 
@@ -44,6 +44,7 @@ interface Pool {
 const pools = new Map<number, Pool>();
 const threadsSeen = new Set<number>();
 let tasksRun = 0;
+let workerFailures = 0;
 
 function poolFor(maxHeapMb: number): Pool {
   let pool = pools.get(maxHeapMb);
@@ -66,6 +67,12 @@ function poolFor(maxHeapMb: number): Pool {
       threads,
       limiter: createLimiter(threads),
     };
+    // A worker that fails with no task of ours in flight (it could not start, say) is reported by
+    // tinypool as an 'error' event; unheard, that would end the process. The next task gets a new
+    // worker, or its time limit.
+    pool.tinypool.on('error', () => {
+      workerFailures += 1;
+    });
     pools.set(maxHeapMb, pool);
   }
   return pool;
@@ -123,7 +130,10 @@ export async function warmInspectionWorkers(limits: InspectionLimits, sample: Ui
   );
 }
 
-/** For tests and metrics: inspections answered, and how many distinct worker threads answered them. */
-export function inspectionWorkerStats(): { tasks: number; threads: number } {
-  return { tasks: tasksRun, threads: threadsSeen.size };
+/**
+ * For tests and metrics: inspections answered, how many distinct worker threads answered them, and
+ * worker failures outside any task.
+ */
+export function inspectionWorkerStats(): { tasks: number; threads: number; workerFailures: number } {
+  return { tasks: tasksRun, threads: threadsSeen.size, workerFailures };
 }
