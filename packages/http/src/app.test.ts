@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { testConfig } from '@permed/config';
 import { createHttpApp } from './app.ts';
@@ -26,6 +27,40 @@ describe('requestsInFlight', () => {
     expect(app.requestsInFlight()).toBe(0);
     // A refused request is counted while it is answered, then no more.
     expect((await app.inject('/nowhere')).statusCode).toBe(404);
+    expect(app.requestsInFlight()).toBe(0);
+    await app.close();
+  });
+});
+
+describe('requestsInFlight when the client gives up', () => {
+  it('keeps counting a request whose client closed until the platform has answered it', async () => {
+    const app = await createHttpApp(testConfig({ LOG_LEVEL: 'silent' }), { name: 'probe', docs: false });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    app.get('/slow', { config: { access: { public: true } } }, async () => {
+      entered();
+      await held;
+      setImmediate(finished);
+      return { ok: true };
+    });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const serverClosed = new Promise<void>((resolve) =>
+      app.server.once('connection', (socket) => socket.once('close', () => resolve())),
+    );
+    const request = http.get(`${url}/slow`);
+    request.on('error', () => {});
+    await inside;
+    request.destroy();
+    await serverClosed;
+    // The client is gone, the handler still works: the request still counts.
+    expect(app.requestsInFlight()).toBe(1);
+    release();
+    await done;
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(app.requestsInFlight()).toBe(0);
     await app.close();
   });

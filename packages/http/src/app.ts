@@ -125,19 +125,33 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
 
   // Load shedding comes first, before any work (token checks hit the database): past the in-flight
   // cap or under event-loop pressure a client gets 503 with Retry-After at once instead of a timeout.
+  // A request counts until its connection has closed AND the platform has answered it: a client
+  // that gives up (closes) does not stop the work its request started, and that work still takes
+  // a connection and the CPU.
   let inFlight = 0;
+  const answered = new WeakMap<FastifyRequest, () => void>();
   app.decorate('requestsInFlight', () => inFlight);
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     inFlight += 1;
-    reply.raw.once('close', () => {
-      inFlight -= 1;
-    });
+    let pending = 2;
+    const settle = () => {
+      pending -= 1;
+      if (pending === 0) inFlight -= 1;
+    };
+    reply.raw.once('close', settle);
+    answered.set(request, settle);
     if (config.MAX_IN_FLIGHT > 0 && inFlight > config.MAX_IN_FLIGHT && !request.url.startsWith('/health')) {
       throw new AppError('SERVICE_UNAVAILABLE', 'The platform is at capacity; retry shortly', {
         headers: { 'retry-after': '1' },
       });
     }
+  });
+  app.addHook('onSend', async (request, _reply, payload) => {
+    const settle = answered.get(request);
+    answered.delete(request);
+    settle?.();
+    return payload;
   });
   await app.register(underPressure, {
     maxEventLoopDelay: config.MAX_EVENT_LOOP_DELAY_MS,
