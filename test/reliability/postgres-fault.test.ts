@@ -17,7 +17,7 @@ import {
 import { createScenarioDatabase } from '../../scripts/reliability/support/database.ts';
 import { sleep } from '../../scripts/reliability/support/http.ts';
 import { checkSubmissions, intact, rows } from '../../scripts/reliability/support/integrity.ts';
-import { startTcpRelay } from '../../scripts/reliability/support/tcp-relay.ts';
+import { startTcpRelay, type TcpRelayOptions } from '../../scripts/reliability/support/tcp-relay.ts';
 import { sql } from 'drizzle-orm';
 import { report, testBackend } from './backend.ts';
 import { faultyDatabase } from './faulty-database.ts';
@@ -60,9 +60,13 @@ describe(`the database failing mid-rush (${backend.kind})`, () => {
     describe('postgres.js after a connection is reset (patched driver)', () => {
       const withDriver = async (
         run: (ctx: { sql: postgres.Sql; sockets: net.Socket[]; reset: () => Promise<void> }) => Promise<void>,
+        relayOptions: TcpRelayOptions = {},
       ) => {
         const db = await createScenarioDatabase({ kind: 'postgres', serverUrl }, 'driver');
-        const relay = await startTcpRelay({ host: '127.0.0.1', port: Number(new URL(db.url!).port || 5432) });
+        const relay = await startTcpRelay(
+          { host: '127.0.0.1', port: Number(new URL(db.url!).port || 5432) },
+          relayOptions,
+        );
         const sockets: net.Socket[] = [];
         const target = new URL(relay.via(db.url!));
         // `socket` (a factory for the driver's socket, kept here so the test can listen to its
@@ -117,44 +121,25 @@ describe(`the database failing mid-rush (${backend.kind})`, () => {
       });
 
       it('survives a connection closed while it fetches the array types, and runs the query on the next one', async () => {
-        const db = await createScenarioDatabase({ kind: 'postgres', serverUrl }, 'driver');
-        const target = new URL(db.url!);
-        // A relay that closes (FIN) the first connection as soon as the driver sends its type query.
+        // The relay closes (FIN) the first connection as soon as the driver sends its type query.
         let closedOne = false;
-        const relay = net.createServer((client) => {
-          const upstream = net.connect(Number(target.port || 5432), target.hostname);
-          client.on('data', (chunk: Buffer) => {
-            if (!closedOne && chunk.includes('typarray')) {
-              closedOne = true;
-              upstream.destroy();
-              client.end();
-              return;
-            }
-            upstream.write(chunk);
-          });
-          upstream.on('data', (chunk: Buffer) => client.write(chunk));
-          upstream.on('error', () => client.destroy());
-          client.on('error', () => upstream.destroy());
-          client.on('close', () => upstream.destroy());
-        });
-        await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-        const via = new URL(db.url!);
-        via.port = String((relay.address() as net.AddressInfo).port);
+        const endClientOnce = (chunk: Buffer) => (closedOne = chunk.includes('typarray'));
         const unhandled: unknown[] = [];
         const onUnhandled = (reason: unknown) => unhandled.push(reason);
         process.on('unhandledRejection', onUnhandled);
-        const sql = postgres(via.toString(), { max: 1, onnotice: () => {}, backoff: () => 0 });
         try {
-          // Unpatched: the type query's rejection was unhandled, which ends a Node process.
-          expect(await sql`select 7 as seven`).toEqual([{ seven: 7 }]);
-          await sleep(50);
-          expect(closedOne).toBe(true);
-          expect(unhandled).toEqual([]);
+          await withDriver(
+            async ({ sql }) => {
+              // Unpatched: the type query's rejection was unhandled, which ends a Node process.
+              expect(await sql`select 7 as seven`).toEqual([{ seven: 7 }]);
+              await sleep(50);
+              expect(closedOne).toBe(true);
+              expect(unhandled).toEqual([]);
+            },
+            { endClientOnce },
+          );
         } finally {
           process.off('unhandledRejection', onUnhandled);
-          await sql.end({ timeout: 1 });
-          await new Promise<void>((resolve) => relay.close(() => resolve()));
-          await db.destroy();
         }
       });
 

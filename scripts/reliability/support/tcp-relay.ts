@@ -17,9 +17,21 @@ export interface TcpRelay {
   close(): Promise<void>;
 }
 
-export async function startTcpRelay(target: { host: string; port: number }): Promise<TcpRelay> {
+export interface TcpRelayOptions {
+  /**
+   * Asked for each chunk the client sends, until it first answers true: then that chunk is not
+   * forwarded and the client's connection is closed (FIN), as a server that goes away does.
+   */
+  endClientOnce?: (chunk: Buffer) => boolean;
+}
+
+export async function startTcpRelay(
+  target: { host: string; port: number },
+  options: TcpRelayOptions = {},
+): Promise<TcpRelay> {
   const open = new Set<net.Socket>();
   let accepted = 0;
+  let ended = false;
   const server = net.createServer((client) => {
     accepted += 1;
     const upstream = net.connect(target.port, target.host);
@@ -33,7 +45,21 @@ export async function startTcpRelay(target: { host: string; port: number }): Pro
     };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream).pipe(client);
+    const endWhen = options.endClientOnce;
+    if (endWhen) {
+      client.on('data', (chunk: Buffer) => {
+        if (!ended && endWhen(chunk)) {
+          ended = true;
+          upstream.destroy();
+          client.end();
+          return;
+        }
+        upstream.write(chunk);
+      });
+      upstream.pipe(client);
+    } else {
+      client.pipe(upstream).pipe(client);
+    }
   });
   const listen = (port: number) =>
     new Promise<number>((resolve, reject) => {
