@@ -1,8 +1,8 @@
 import { open } from 'node:fs/promises';
+import { PDFDocument } from 'pdf-lib';
 import { hasPdfMagic } from './file-envelope.ts';
 import { type InspectionLimits, type InspectionLimitsInput, resolveLimits } from './inspection-limits.ts';
 import { type InspectionResult, reject } from './inspection-result.ts';
-import { PDFDocument } from 'pdf-lib';
 import { runInspection, warmInspectionWorkers } from './inspection-pool.ts';
 
 /** Bytes in memory, or the path of a file to read (e.g. a multipart upload spooled to disk). */

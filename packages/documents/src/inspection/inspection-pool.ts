@@ -32,7 +32,6 @@ const workerAnswer = z.object({
   result: workerOutput,
   threadId: z.number().int(),
 });
-export type WorkerAnswer = z.infer<typeof workerAnswer>;
 
 interface Pool {
   readonly tinypool: Tinypool;
