@@ -102,6 +102,15 @@ export const configSchema = z.object({
     .describe(
       'Background work (receipt PDFs, e-mail) pauses between items while more requests than this are in flight, so a deadline rush gets the CPU; it still delivers one item per round.',
     ),
+  LISTEN_SOCKETS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(32)
+    .describe(
+      'Listening sockets on PORT (SO_REUSEPORT; Linux only, 1 elsewhere). Node accepts one connection per socket per event-loop turn, so under overload one socket leaves new clients waiting unseen in the kernel instead of getting 503 (docs/reliability.md).',
+    ),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce
     .number()
     .int()

@@ -1,19 +1,100 @@
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 
+export interface ListenOptions {
+  host: string;
+  port: number;
+  /** How long in-flight requests may take to finish on SIGINT/SIGTERM (ms). */
+  delay?: number;
+  onClose?: () => Promise<void>;
+  /**
+   * Listening sockets on the port (SO_REUSEPORT, Linux only; elsewhere always 1). libuv accepts
+   * ONE connection per listening socket per event-loop turn (libuv PR #3696, in Node since 20).
+   * When the loop is saturated a turn takes tens of milliseconds, so one socket accepts only
+   * ~30 connections a second: the kernel's queue fills, new clients' SYNs are dropped and they wait
+   * 1, 3, 7 s without the platform ever seeing them, let alone answering 503. N sockets accept N
+   * per turn; the kernel spreads new connections over them. docs/reliability.md, "Overload".
+   */
+  acceptors?: number;
+}
+
+/** Acceptors actually used on this platform: SO_REUSEPORT is a Linux (and some BSDs) option. */
+export const effectiveAcceptors = (
+  requested: number,
+  platform: NodeJS.Platform = process.platform,
+): number => (platform === 'linux' ? Math.max(1, requested) : 1);
+
 /**
  * Listens and closes gracefully on SIGINT/SIGTERM: stops accepting, lets in-flight requests finish
- * (up to `delay` ms), then runs `onClose` (pools, schedulers).
+ * (up to `delay` ms), then runs `onClose` (pools, schedulers). Returns the address.
  */
-export async function listen(
-  app: FastifyInstance,
-  options: { host: string; port: number; delay?: number; onClose?: () => Promise<void> },
-): Promise<string> {
+export async function listen(app: FastifyInstance, options: ListenOptions): Promise<string> {
   closeWithGrace({ delay: options.delay ?? 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
     await app.close();
     await options.onClose?.();
   });
-  return app.listen({ host: options.host, port: options.port });
+  return (await listenOn(app, options)).address;
+}
+
+/**
+ * Listens on `acceptors` sockets of one address (see ListenOptions.acceptors); `app.close()` stops
+ * all of them. Resolves with the address and how many sockets were opened.
+ */
+export async function listenOn(
+  app: FastifyInstance,
+  options: Pick<ListenOptions, 'host' | 'port' | 'acceptors'>,
+): Promise<{ address: string; sockets: number }> {
+  const acceptors = effectiveAcceptors(options.acceptors ?? 1);
+  const extra: Server[] = [];
+  // Stop accepting on every socket as soon as closing starts. Not awaited: a net.Server's close
+  // callback waits for the connections it accepted, which the HTTP server closes after this hook.
+  app.addHook('preClose', async () => {
+    for (const server of extra) server.close();
+  });
+  // SO_REUSEPORT would also let a second platform bind the same port and silently take half of
+  // its connections: refuse a port in use, as a single socket would.
+  if (acceptors > 1) await ensurePortFree(options.host, options.port);
+  const address = await app.listen({
+    host: options.host,
+    port: options.port,
+    ...(acceptors > 1 ? { reusePort: true } : {}),
+  });
+  const bound = app.server.address() as AddressInfo;
+  try {
+    for (let i = 1; i < acceptors; i++) extra.push(await acceptInto(app, bound));
+  } catch (err) {
+    // One socket still serves; more are an accelerator under overload, not a condition to run.
+    app.log.error(
+      { err, opened: extra.length + 1, requested: acceptors },
+      'could not open every listening socket',
+    );
+  }
+  return { address, sockets: extra.length + 1 };
+}
+
+/** Fails with EADDRINUSE when something listens on host:port already (port 0 always passes). */
+function ensurePortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ host, port }, () => probe.close(() => resolve()));
+  });
+}
+
+/** A further socket on the same address whose connections the platform's HTTP server serves. */
+function acceptInto(app: FastifyInstance, bound: AddressInfo): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    // The documented way to hand a socket to an HTTP server: emit 'connection' on it.
+    const server = createServer((socket) => app.server.emit('connection', socket));
+    server.once('error', reject);
+    server.listen({ host: bound.address, port: bound.port, reusePort: true }, () => {
+      server.off('error', reject);
+      server.on('error', (err) => app.log.error({ err }, 'listening socket failed'));
+      resolve(server);
+    });
+  });
 }

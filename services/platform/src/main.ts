@@ -45,6 +45,7 @@ const collectOrphans = async () => {
 const address = await listen(app, {
   host: config.HOST,
   port: config.PORT,
+  acceptors: config.LISTEN_SOCKETS,
   onClose: async () => {
     await Promise.all([jobs.stop(), outbox.stop(), maintenance.stop()]);
     await handle.close();

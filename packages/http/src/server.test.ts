@@ -1,0 +1,133 @@
+import net from 'node:net';
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { testConfig } from '@permed/config';
+import { createHttpApp } from './app.ts';
+import { effectiveAcceptors, listenOn } from './server.ts';
+
+// Opens `count` connections at once from another thread — its own event loop, so the connections
+// reach the kernel while the platform's loop is busy — and sends GET /health on each.
+const CLIENT = `
+const net = require('node:net');
+const { workerData, parentPort } = require('node:worker_threads');
+const statuses = [];
+for (let i = 0; i < workerData.count; i++) {
+  let reply = '';
+  const socket = net.connect(workerData.port, '127.0.0.1', () =>
+    socket.write('GET /health HTTP/1.1\\r\\nHost: test\\r\\nConnection: close\\r\\n\\r\\n'));
+  socket.on('data', (chunk) => (reply += chunk));
+  socket.on('error', () => {});
+  socket.on('close', () => {
+    statuses.push(Number(reply.slice(9, 12)) || 0);
+    if (statuses.length === workerData.count) parentPort.postMessage(statuses);
+  });
+}`;
+
+const apps: { close(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((a) => a.close()));
+});
+
+async function platformOn(acceptors: number) {
+  const app = await createHttpApp(testConfig({ LOG_LEVEL: 'silent' }), { name: 'probe', docs: false });
+  apps.push(app);
+  const listening = await listenOn(app, { host: '127.0.0.1', port: 0, acceptors });
+  return { app, ...listening, port: (app.server.address() as net.AddressInfo).port };
+}
+
+/**
+ * Keeps the event loop saturated (each turn spends `turnMs` on the CPU, as under a deadline rush),
+ * lets `count` clients connect at once, and records in which turn each connection was accepted.
+ */
+async function acceptTurns(acceptors: number, count: number, turnMs = 20) {
+  const { app, port, sockets } = await platformOn(acceptors);
+  let turn = 0;
+  let busy = true;
+  const spin = () => {
+    if (!busy) return;
+    turn += 1;
+    const until = performance.now() + turnMs;
+    while (performance.now() < until);
+    setImmediate(spin);
+  };
+  const acceptedIn: number[] = [];
+  app.server.on('connection', () => acceptedIn.push(turn));
+  const worker = new Worker(CLIENT, { eval: true, workerData: { port, count } });
+  const statuses = new Promise<number[]>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  spin();
+  const answered = await statuses;
+  busy = false;
+  await worker.terminate();
+  const perTurn = new Map<number, number>();
+  for (const t of acceptedIn) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);
+  return {
+    sockets,
+    answered,
+    mostInOneTurn: Math.max(...perTurn.values()),
+    turnsTaken: Math.max(...acceptedIn) - Math.min(...acceptedIn) + 1,
+  };
+}
+
+describe('listening sockets', () => {
+  it.runIf(process.platform === 'linux')(
+    'accepts several connections per busy event-loop turn with several sockets, one with one',
+    async () => {
+      // The premise (libuv PR #3696): one listening socket accepts one connection per loop turn.
+      const one = await acceptTurns(1, 48);
+      expect(one.sockets).toBe(1);
+      expect(one.answered).toEqual(Array(48).fill(200));
+      expect(one.mostInOneTurn).toBe(1);
+      expect(one.turnsTaken).toBeGreaterThanOrEqual(48);
+
+      // Eight sockets on the port: the kernel spreads the connections, each socket accepts one per
+      // turn, and the same application serves every one of them.
+      const eight = await acceptTurns(8, 48);
+      expect(eight.sockets).toBe(8);
+      expect(eight.answered).toEqual(Array(48).fill(200));
+      expect(eight.mostInOneTurn).toBeGreaterThan(1);
+      expect(eight.turnsTaken).toBeLessThan(one.turnsTaken / 2);
+    },
+  );
+
+  it.runIf(process.platform === 'linux')('stops accepting on every socket when the app closes', async () => {
+    const { app, port, sockets } = await platformOn(6);
+    expect(sockets).toBe(6);
+    await app.close();
+    // Were any of the six still listening, the kernel would hand it some of these connections.
+    const outcomes = await Promise.all(
+      Array.from(
+        { length: 30 },
+        () =>
+          new Promise<string>((resolve) => {
+            const socket = net.connect(port, '127.0.0.1', () => {
+              socket.destroy();
+              resolve('connected');
+            });
+            socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+          }),
+      ),
+    );
+    expect(outcomes).toEqual(Array(30).fill('ECONNREFUSED'));
+  });
+
+  it.runIf(process.platform === 'linux')('refuses a port another platform listens on', async () => {
+    const first = await platformOn(4);
+    const second = await createHttpApp(testConfig({ LOG_LEVEL: 'silent' }), { name: 'probe', docs: false });
+    apps.push(second);
+    await expect(
+      listenOn(second, { host: '127.0.0.1', port: first.port, acceptors: 4 }),
+    ).rejects.toMatchObject({
+      code: 'EADDRINUSE',
+    });
+  });
+
+  it('uses one socket where SO_REUSEPORT is not available, and at least one', () => {
+    expect(effectiveAcceptors(32, 'darwin')).toBe(1);
+    expect(effectiveAcceptors(32, 'win32')).toBe(1);
+    expect(effectiveAcceptors(32, 'linux')).toBe(32);
+    expect(effectiveAcceptors(0, 'linux')).toBe(1);
+  });
+});
