@@ -88,8 +88,12 @@ function ensurePortFree(host: string, port: number): Promise<void> {
 /** A further socket on the same address whose connections the platform's HTTP server serves. */
 function acceptInto(app: FastifyInstance, bound: AddressInfo): Promise<Server> {
   return new Promise((resolve, reject) => {
-    // The documented way to hand a socket to an HTTP server: emit 'connection' on it.
-    const server = createServer((socket) => app.server.emit('connection', socket));
+    // Sockets as http.createServer makes them: half-open (HTTP decides when to end), and without
+    // Nagle's delay (its default noDelay: true), or a reply written in two parts waits ~40 ms for
+    // the client's delayed ACK. Then handed over the documented way: the 'connection' event.
+    const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) =>
+      app.server.emit('connection', socket),
+    );
     server.once('error', reject);
     server.listen({ host: bound.address, port: bound.port, reusePort: true }, () => {
       server.off('error', reject);
