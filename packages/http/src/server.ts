@@ -9,17 +9,17 @@ export interface ListenOptions {
   delay?: number;
   onClose?: () => Promise<void>;
   /**
-   * Listening sockets on the port (SO_REUSEPORT, Linux only; elsewhere always 1). libuv accepts
-   * ONE connection per listening socket per event-loop turn (libuv PR #3696, merged 2022; so in Node 24).
-   * When the loop is saturated a turn takes tens of milliseconds, so one socket accepts only
-   * ~30 connections a second: the kernel's queue fills, new clients' SYNs are dropped and they wait
-   * 1, 3, 7 s without the platform ever seeing them, let alone answering 503. N sockets accept N
-   * per turn; the kernel spreads new connections over them. docs/reliability.md, "Overload".
+   * Listening sockets on the port (SO_REUSEPORT; Linux only, elsewhere always 1). libuv accepts
+   * ONE connection per listening socket per event-loop turn (libuv PR #3696, merged 2022, as in
+   * Node 24). When the loop is saturated a turn takes tens of milliseconds, so one socket accepts
+   * only ~30 connections a second: the kernel's queue fills, new clients' SYNs are dropped and they
+   * wait 1, 3, 7 s without the platform ever seeing them, let alone answering 503. N sockets accept
+   * N per turn; the kernel spreads new connections over them. docs/reliability.md, "Overload".
    */
   acceptors?: number;
 }
 
-/** Acceptors actually used on this platform: SO_REUSEPORT is a Linux (and some BSDs) option. */
+/** Sockets actually used: only Linux's SO_REUSEPORT spreads connections over the sockets. */
 export const effectiveAcceptors = (
   requested: number,
   platform: NodeJS.Platform = process.platform,
