@@ -91,6 +91,7 @@ describe('listening sockets', () => {
       expect(eight.mostInOneTurn).toBeGreaterThan(1);
       expect(eight.turnsTaken).toBeLessThan(one.turnsTaken / 2);
     },
+    20_000,
   );
 
   it.runIf(process.platform === 'linux')(
@@ -108,7 +109,7 @@ describe('listening sockets', () => {
       expect(sockets).toBe(8);
       // Eight keep-alive connections (the kernel puts seven in eight on an added socket), ten
       // requests each; with Nagle on, the second part waits for the delayed ACK (40 ms on Linux).
-      const medians = await Promise.all(
+      const fastest = await Promise.all(
         Array.from({ length: 8 }, async () => {
           const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
           const times: number[] = [];
@@ -127,11 +128,76 @@ describe('listening sockets', () => {
             expect(body).toBe('first part;second part');
           }
           agent.destroy();
-          return times.sort((a, b) => a - b)[5]!;
+          // The fastest of requests 2–10: with Nagle every one of them waits ~40 ms; a loaded
+          // machine can slow some requests, not all.
+          return Math.min(...times.slice(1));
         }),
       );
-      expect(Math.max(...medians)).toBeLessThan(20);
+      expect(Math.max(...fastest)).toBeLessThan(20);
     },
+    20_000,
+  );
+
+  it.runIf(process.platform === 'linux')(
+    'closes once the requests of every socket are answered, and ends their keep-alive connections',
+    async () => {
+      const app = await createHttpApp(testConfig({ LOG_LEVEL: 'silent' }), { name: 'probe', docs: false });
+      apps.push(app);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let arrived = 0;
+      let allArrived!: () => void;
+      const arrival = new Promise<void>((resolve) => (allArrived = resolve));
+      // Requests that came through an added socket wait for release(); the main socket's are
+      // answered at once, so that the HTTP server's own close has nothing left to wait for.
+      app.get('/slow', { config: { access: { public: true } } }, async (request) => {
+        // net sets _server to the listening socket that accepted (http overwrites .server).
+        const acceptedBy = (request.raw.socket as unknown as { _server?: unknown })._server;
+        const via = acceptedBy === app.server ? 'main' : 'added';
+        if (++arrived === 8) allArrived();
+        if (via === 'added') await held;
+        return { via };
+      });
+      const { address } = await listenOn(app, { host: '127.0.0.1', port: 0, acceptors: 4 });
+      const agent = new http.Agent({ keepAlive: true });
+      const answers = Array.from(
+        { length: 8 },
+        () =>
+          new Promise<{ status?: number; connection?: string; via: string }>((resolve, reject) => {
+            http
+              .get(`${address}/slow`, { agent }, (res) => {
+                let body = '';
+                res.on('data', (chunk) => (body += chunk));
+                res.on('end', () =>
+                  resolve({
+                    ...(res.statusCode ? { status: res.statusCode } : {}),
+                    ...(res.headers.connection ? { connection: res.headers.connection } : {}),
+                    via: (JSON.parse(body) as { via: string }).via,
+                  }),
+                );
+              })
+              .on('error', reject);
+          }),
+      );
+      await arrival;
+      let closed = false;
+      const closing = app.close().then(() => (closed = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(closed).toBe(false);
+      const releasedAt = performance.now();
+      release();
+      const results = await Promise.all(answers);
+      await closing;
+      agent.destroy();
+      const added = results.filter((r) => r.via === 'added');
+      // Seven in eight connections land on an added socket; (1/4)^8 that none does.
+      expect(added.length).toBeGreaterThan(0);
+      expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+      // Answered during the close, they tell the client to close: nothing idles for 72 s.
+      expect(added.map((r) => r.connection)).toEqual(Array(added.length).fill('close'));
+      expect(performance.now() - releasedAt).toBeLessThan(5_000);
+    },
+    20_000,
   );
 
   it.runIf(process.platform === 'linux')('stops accepting on every socket when the app closes', async () => {

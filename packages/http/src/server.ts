@@ -40,8 +40,9 @@ export async function listen(app: FastifyInstance, options: ListenOptions): Prom
 }
 
 /**
- * Listens on `acceptors` sockets of one address (see ListenOptions.acceptors); `app.close()` stops
- * all of them. Resolves with the address and how many sockets were opened.
+ * Listens on `acceptors` sockets of one address (see ListenOptions.acceptors). `app.close()` stops
+ * accepting on all of them and resolves once every connection, whichever socket accepted it, has
+ * been answered and closed. Resolves with the address and how many sockets were opened.
  */
 export async function listenOn(
   app: FastifyInstance,
@@ -49,13 +50,29 @@ export async function listenOn(
 ): Promise<{ address: string; sockets: number }> {
   const acceptors = effectiveAcceptors(options.acceptors ?? 1);
   const extra: Server[] = [];
-  // Stop accepting on every socket as soon as closing starts. Not awaited: a net.Server's close
-  // callback waits for the connections it accepted, which the HTTP server closes after this hook.
-  app.addHook('preClose', async () => {
-    for (const server of extra) server.close();
+  const drained: Promise<void>[] = [];
+  let closing = false;
+  // A net.Server's close callback fires once the connections IT accepted have ended: the HTTP
+  // server's own close waits only for the main socket's, so the others are waited for here.
+  const stop = (server: Server) => drained.push(new Promise((resolve) => server.close(() => resolve())));
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    // While closing, a keep-alive client is told so: its connection ends after this answer instead
+    // of idling until keepAliveTimeout (72 s) and outliving the grace period.
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
   });
+  app.addHook('preClose', async () => {
+    closing = true;
+    for (const server of extra) stop(server);
+  });
+  app.addHook('onClose', async () => {
+    await Promise.all(drained);
+  });
+  // Booted before the port check, so that the check and the bind are moments apart.
+  await app.ready();
   // SO_REUSEPORT would also let a second platform bind the same port and silently take half of
-  // its connections: refuse a port in use, as a single socket would.
+  // its connections: refuse a port in use, as a single socket would. (Two platforms started in the
+  // same instant could still both pass the check.)
   if (acceptors > 1) await ensurePortFree(options.host, options.port);
   const address = await app.listen({
     host: options.host,
@@ -64,7 +81,11 @@ export async function listenOn(
   });
   const bound = app.server.address() as AddressInfo;
   try {
-    for (let i = 1; i < acceptors; i++) extra.push(await acceptInto(app, bound));
+    for (let i = 1; i < acceptors && !closing; i++) {
+      const server = await acceptInto(app, bound);
+      if (closing) stop(server);
+      else extra.push(server);
+    }
   } catch (err) {
     // One socket still serves; more are an accelerator under overload, not a condition to run.
     app.log.error(
