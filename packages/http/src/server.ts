@@ -12,7 +12,7 @@ export interface ListenOptions {
    * Listening sockets on the port (SO_REUSEPORT; Linux only, elsewhere always 1). libuv accepts
    * ONE connection per listening socket per event-loop turn (libuv PR #3696, merged 2022, as in
    * Node 24). When the loop is saturated a turn takes tens of milliseconds, so one socket accepts
-   * only ~30 connections a second: the kernel's queue fills, new clients' SYNs are dropped and they
+   * only 20–80 connections a second: the kernel's queue fills, new clients' SYNs are dropped and they
    * wait 1, 3, 7 s without the platform ever seeing them, let alone answering 503. N sockets accept
    * N per turn; the kernel spreads new connections over them. docs/reliability.md, "Overload".
    */
