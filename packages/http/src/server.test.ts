@@ -29,9 +29,15 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((a) => a.close()));
 });
 
-async function platformOn(acceptors: number) {
+/** An app with no routes of its own (health checks only), closed after the test. */
+async function probeApp() {
   const app = await createHttpApp(testConfig({ LOG_LEVEL: 'silent' }), { name: 'probe', docs: false });
   apps.push(app);
+  return app;
+}
+
+async function platformOn(acceptors: number) {
+  const app = await probeApp();
   const listening = await listenOn(app, { host: '127.0.0.1', port: 0, acceptors });
   return { app, ...listening, port: (app.server.address() as net.AddressInfo).port };
 }
@@ -97,8 +103,7 @@ describe('listening sockets', () => {
   it.runIf(process.platform === 'linux')(
     'serves connections of every socket without Nagle delays on replies written in parts',
     async () => {
-      const app = await createHttpApp(testConfig({ LOG_LEVEL: 'silent' }), { name: 'probe', docs: false });
-      apps.push(app);
+      const app = await probeApp();
       app.get('/parts', { config: { access: { public: true } } }, (_request, reply) => {
         reply.hijack();
         reply.raw.writeHead(200, { 'content-type': 'text/plain' });
@@ -141,8 +146,7 @@ describe('listening sockets', () => {
   it.runIf(process.platform === 'linux')(
     'closes once the requests of every socket are answered, and ends their keep-alive connections',
     async () => {
-      const app = await createHttpApp(testConfig({ LOG_LEVEL: 'silent' }), { name: 'probe', docs: false });
-      apps.push(app);
+      const app = await probeApp();
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
       let arrived = 0;
@@ -223,8 +227,7 @@ describe('listening sockets', () => {
 
   it.runIf(process.platform === 'linux')('refuses a port another platform listens on', async () => {
     const first = await platformOn(4);
-    const second = await createHttpApp(testConfig({ LOG_LEVEL: 'silent' }), { name: 'probe', docs: false });
-    apps.push(second);
+    const second = await probeApp();
     await expect(
       listenOn(second, { host: '127.0.0.1', port: first.port, acceptors: 4 }),
     ).rejects.toMatchObject({
