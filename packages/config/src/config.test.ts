@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, describeConfig, loadConfig } from './index.ts';
 
@@ -35,5 +36,17 @@ describe('configuration', () => {
     for (const { variable, description } of describeConfig()) {
       expect(description, variable).not.toBe('');
     }
+  });
+
+  it('is listed in full in the configuration table of the README', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(
+      readme.indexOf('## Configuration'),
+      readme.indexOf('## What each service does'),
+    );
+    const missing = describeConfig()
+      .map((c) => c.variable)
+      .filter((variable) => !table.includes(`\`${variable}\``));
+    expect(missing).toEqual([]);
   });
 });
