@@ -150,6 +150,8 @@ export interface Live {
   ): Promise<{ section: Record<string, unknown>; version: number } | null>;
   /** A small valid PDF. */
   pdf(): Promise<Uint8Array>;
+  /** The conditional header that uploads a proposal's PDF now (If-Match of the current one, or If-None-Match: *). */
+  uploadConditions(proposalId: string): Promise<Record<string, string>>;
   /** Adds the throwaway partner section `scratch` to proposal A while its draft is editable. */
   ensureScratchPartner(): Promise<void>;
   /** Removes `scratch` again if it is still there, so that later cells see the consortium as submitted. */

@@ -295,6 +295,7 @@ add('uploads', 'write', {
   method: 'PUT',
   path: '/api/proposals/{A}/documents/proposal',
   upload: true,
+  headers: async (live) => live.uploadConditions(live.refs.A),
   expect: answers({ ...applicantWriters, coordinator: OK }, after('submission', { coordinator: CONFLICT })),
   note: 'The coordinator or a consortium-wide editor uploads; a partner-tied editor may not.',
 });

@@ -309,7 +309,7 @@ export async function createWorld(): Promise<World> {
         method: 'PUT',
         url: `/api/proposals/${id}/documents/proposal`,
         payload: file.payload,
-        headers: file.headers,
+        headers: { ...file.headers, 'if-none-match': '*' },
       },
       200,
     );
@@ -603,6 +603,25 @@ export async function createWorld(): Promise<World> {
     },
     live: {
       refs,
+      async uploadConditions(proposalId): Promise<Record<string, string>> {
+        const [row] = await db
+          .select({ sha256: schema.proposalDocuments.sha256 })
+          .from(schema.proposalDocuments)
+          .innerJoin(
+            schema.proposals,
+            and(
+              eq(schema.proposals.id, schema.proposalDocuments.proposalId),
+              eq(schema.proposals.stage, schema.proposalDocuments.stage),
+            ),
+          )
+          .where(
+            and(
+              eq(schema.proposalDocuments.proposalId, proposalId),
+              eq(schema.proposalDocuments.kind, 'proposal'),
+            ),
+          );
+        return row ? { 'if-match': `"${row.sha256}"` } : { 'if-none-match': '*' };
+      },
       async headerVersion(proposalId) {
         const [row] = await db
           .select({ v: schema.proposals.draftVersion })

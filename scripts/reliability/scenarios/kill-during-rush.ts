@@ -126,7 +126,13 @@ export async function killDuringRush(options: KillDuringRushOptions): Promise<Ki
     platforms.push(first);
     await waitUntilReady(first.url);
     log(`platform up in ${first.startMs.toFixed(0)} ms (pid ${first.pid})`);
-    const cut = await startCutOffUpload(first.url, cutOff!, heavyPdf(4 * 1024 * 1024), db.dataDir);
+    const cut = await startCutOffUpload(
+      first.url,
+      cutOff!,
+      heavyPdf(4 * 1024 * 1024),
+      originalPdf.sha256,
+      db.dataDir,
+    );
     log(`cut-off upload streaming: temporary file seen ${cut.tempFileSeen}`);
 
     const agent = clientAgent(options.concurrency);
@@ -155,9 +161,12 @@ export async function killDuringRush(options: KillDuringRushOptions): Promise<Ki
     };
     const uploads: { proposalId: string; status: number | null; sha256?: string }[] = [];
     const uploader = async (p: PreparedProposal) => {
+      // Each upload replaces the one before it (If-Match of the last stored hash).
+      let current = originalPdf.sha256;
       while (!killStarted) {
-        const r = await uploadOverHttp(first.url, p, heavyPdf(options.uploadBytes));
+        const r = await uploadOverHttp(first.url, p, heavyPdf(options.uploadBytes), current);
         uploads.push({ proposalId: p.id, ...r });
+        if (r.sha256) current = r.sha256;
       }
     };
     await Promise.all([

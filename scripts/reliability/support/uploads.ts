@@ -32,18 +32,26 @@ function multipart(pdf: Uint8Array, fileName: string) {
   return { boundary, head, tail, length: head.length + pdf.byteLength + tail.length };
 }
 
-/** PUT the proposal's PDF; resolves with the status and, on 200, the stored hash. */
+/** The conditional header of an upload that replaces the document with this hash (null: there is none). */
+export const replacing = (sha256: string | null): Record<string, string> =>
+  sha256 === null ? { 'if-none-match': '*' } : { 'if-match': `"${sha256}"` };
+
+/**
+ * PUT the proposal's PDF in place of the document with hash `current`; resolves with the status
+ * and, on 200, the stored hash (what the next upload replaces).
+ */
 export async function uploadOverHttp(
   baseUrl: string,
   proposal: PreparedProposal,
   pdf: Uint8Array,
+  current: string | null,
 ): Promise<{ status: number | null; sha256?: string; error?: string }> {
   const form = new FormData();
   form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'proposal.pdf');
   try {
     const res = await fetch(`${baseUrl}/api/proposals/${proposal.id}/documents/proposal`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${proposal.token}` },
+      headers: { authorization: `Bearer ${proposal.token}`, ...replacing(current) },
       body: form,
     });
     const body = (await res.json().catch(() => ({}))) as { sha256?: string };
@@ -63,6 +71,7 @@ export async function startCutOffUpload(
   baseUrl: string,
   proposal: PreparedProposal,
   pdf: Uint8Array,
+  current: string | null,
   dataDir: string,
   options: { fraction?: number; waitMs?: number } = {},
 ): Promise<{ tempFileSeen: boolean; abort(): void }> {
@@ -72,6 +81,7 @@ export async function startCutOffUpload(
     method: 'PUT',
     headers: {
       authorization: `Bearer ${proposal.token}`,
+      ...replacing(current),
       'content-type': `multipart/form-data; boundary=${body.boundary}`,
       'content-length': String(body.length),
     },

@@ -14,6 +14,7 @@ import {
   multipart,
   samplePartners,
   stageTimes,
+  uploadConditions,
   type World,
 } from './testing/factories.ts';
 
@@ -84,7 +85,7 @@ async function uploadPdf(id: string) {
   const res = await world.app.inject({
     method: 'PUT',
     url: `/api/proposals/${id}/documents/proposal`,
-    headers: { ...coordinator.auth, ...body.headers },
+    headers: { ...coordinator.auth, ...body.headers, ...(await uploadConditions(world.ctx.db.db, id)) },
     payload: body.payload,
   });
   expect(res.statusCode, res.body).toBe(200);

@@ -38,7 +38,7 @@ async function readyProposal(
   const up = await world.app.inject({
     method: 'PUT',
     url: `/api/proposals/${id}/documents/proposal`,
-    headers: { ...user.auth, ...upload.headers },
+    headers: { ...user.auth, ...upload.headers, 'if-none-match': '*' },
     payload: upload.payload,
   });
   expect(up.statusCode, up.body).toBe(200);

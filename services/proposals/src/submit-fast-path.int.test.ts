@@ -56,7 +56,7 @@ async function readyProposal(callSlug = 'fast-call', user: TestUser = coordinato
   const up = await world.app.inject({
     method: 'PUT',
     url: `/api/proposals/${id}/documents/proposal`,
-    headers: { ...user.auth, ...upload.headers },
+    headers: { ...user.auth, ...upload.headers, 'if-none-match': '*' },
     payload: upload.payload,
   });
   expect(up.statusCode, up.body).toBe(200);

@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
-import { recordAudit, schema } from '@permed/db';
+import { and, eq } from 'drizzle-orm';
+import { recordAudit, schema, type DbOrTx } from '@permed/db';
 import { sanitizeFileName, type RejectionReason } from '@permed/documents';
 import { BlobTooLargeError, type SpooledFile } from '@permed/blobs';
+import type { ProposalStage } from '@permed/domain';
 import { AppError, type Principal } from '@permed/http';
 import { actorOf } from '@permed/service-kit';
 import type { ProposalsContext } from './deps.ts';
@@ -18,9 +20,111 @@ export interface IncomingFile {
   filename: string;
   /** True when the multipart parser cut the file at the size limit. */
   truncated(): boolean;
+  /** Once the file is read: whether the request ended after it (false: it carried another part). */
+  wasOnlyPart(): Promise<boolean>;
 }
 
 const MiB = 1024 * 1024;
+
+/**
+ * What the client last saw in the document slot, from its conditional headers: no document
+ * (`If-None-Match: *`) or the document whose ETag it read (`If-Match: "<sha256>"`, the ETag the
+ * download and the upload answer with). An upload without one would silently replace a document
+ * someone else uploaded meanwhile, so it is refused (428), like every other write of the draft.
+ */
+export type DocumentPrecondition = { absent: true } | { sha256: ReadonlySet<string> };
+
+export interface DocumentPreconditionHeaders {
+  ifMatch?: string | string[] | undefined;
+  ifNoneMatch?: string | string[] | undefined;
+}
+
+const headerValue = (h: string | string[] | undefined): string | undefined => {
+  const v = Array.isArray(h) ? h.join(',') : h;
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+};
+
+function badPrecondition(header: 'if-match' | 'if-none-match', message: string): AppError {
+  return new AppError('BAD_REQUEST', message, {
+    errors: [{ in: 'headers', path: `/${header}`, message }],
+  });
+}
+
+/** Reads the upload's precondition (RFC 9110 §13.1): one of If-Match with strong ETags, or If-None-Match: *. */
+export function documentPrecondition(headers: DocumentPreconditionHeaders): DocumentPrecondition {
+  const ifMatch = headerValue(headers.ifMatch);
+  const ifNoneMatch = headerValue(headers.ifNoneMatch);
+  if (ifMatch !== undefined && ifNoneMatch !== undefined) {
+    throw badPrecondition(
+      'if-none-match',
+      'Send If-Match to replace a document or If-None-Match: * for the first one, not both',
+    );
+  }
+  if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch !== '*') {
+      throw badPrecondition(
+        'if-none-match',
+        'If-None-Match must be * (upload only if there is no document yet)',
+      );
+    }
+    return { absent: true };
+  }
+  if (ifMatch === undefined) {
+    throw new AppError(
+      'PRECONDITION_REQUIRED',
+      'Send If-Match with the ETag of the document you replace, or If-None-Match: * for the first one',
+    );
+  }
+  const tags = new Set<string>();
+  for (const item of ifMatch.split(',')) {
+    const m = /^\s*"([0-9a-fA-F]{64})"\s*$/.exec(item);
+    if (!m) {
+      throw badPrecondition(
+        'if-match',
+        'If-Match must name the document you replace by its ETag, "<sha256>" (a strong ETag; * is not accepted)',
+      );
+    }
+    tags.add(m[1]!.toLowerCase());
+  }
+  return { sha256: tags };
+}
+
+/** The hash of the document now in the slot (null: none). */
+async function currentDocumentSha(
+  db: DbOrTx,
+  proposalId: string,
+  stage: ProposalStage,
+  kind: DocumentKind,
+): Promise<string | null> {
+  const [row] = await db
+    .select({ sha256: schema.proposalDocuments.sha256 })
+    .from(schema.proposalDocuments)
+    .where(
+      and(
+        eq(schema.proposalDocuments.proposalId, proposalId),
+        eq(schema.proposalDocuments.stage, stage),
+        eq(schema.proposalDocuments.kind, kind),
+      ),
+    );
+  return row?.sha256 ?? null;
+}
+
+/** 412 unless the slot holds what the client last saw; the current ETag goes with the refusal. */
+function requirePrecondition(precondition: DocumentPrecondition, current: string | null, kind: DocumentKind) {
+  const holds =
+    'absent' in precondition ? current === null : current !== null && precondition.sha256.has(current);
+  if (holds) return;
+  throw new AppError(
+    'PRECONDITION_FAILED',
+    current === null
+      ? `There is no ${kind} document to replace: send If-None-Match: * to upload the first one`
+      : `The ${kind} document changed since you read it: reload it and upload again if yours should replace it`,
+    {
+      extensions: { currentSha256: current },
+      ...(current === null ? {} : { headers: { etag: `"${current}"` } }),
+    },
+  );
+}
 
 function tooLarge(maxBytes: number): AppError {
   return new AppError('PAYLOAD_TOO_LARGE', `The file is larger than the call's limit of ${maxBytes} bytes`, {
@@ -52,6 +156,7 @@ export async function uploadDocument(
   principal: Principal,
   proposalId: string,
   kind: DocumentKind,
+  conditions: DocumentPreconditionHeaders,
   openFile: (limits: { maxBytes: number }) => Promise<IncomingFile | undefined>,
 ): Promise<DocumentRow> {
   const access = await resolveProposalAccess(ctx.db, principal, proposalId);
@@ -64,6 +169,13 @@ export async function uploadDocument(
   }
   const call = await callOf(ctx, access);
   requireEditable({ stage: access.proposal.stage, state: access.state }, call, ctx.clock.now());
+  // Checked before a byte of the file is read, and again under the proposal's lock below.
+  const precondition = documentPrecondition(conditions);
+  requirePrecondition(
+    precondition,
+    await currentDocumentSha(ctx.db, proposalId, access.proposal.stage, kind),
+    kind,
+  );
   const maxBytes = call.definition.documents.maxBytes ?? 10 * MiB;
   const maxPages = call.definition.documents.maxPages;
 
@@ -88,6 +200,11 @@ export async function uploadDocument(
   const actor = actorOf(principal);
   try {
     if (file.truncated()) throw tooLarge(maxBytes);
+    if (!(await file.wasOnlyPart())) {
+      throw new AppError('VALIDATION_FAILED', 'Send exactly one file part: one file per request', {
+        errors: [{ in: 'body', path: '/file', message: 'more than one part', code: 'TOO_MANY_PARTS' }],
+      });
+    }
     const inspection = await ctx.inspector.inspect(staged.tempPath, { maxPages, maxBytes });
     if (!inspection.ok) {
       await recordAudit(ctx.db, {
@@ -112,6 +229,11 @@ export async function uploadDocument(
     return await ctx.db.transaction(async (tx) => {
       const locked = await lockProposal(tx, proposalId);
       requireEditable({ stage: locked.proposal.stage, state: locked.state }, call, now);
+      requirePrecondition(
+        precondition,
+        await currentDocumentSha(tx, proposalId, locked.proposal.stage, kind),
+        kind,
+      );
       const values = {
         proposalId,
         stage: locked.proposal.stage,

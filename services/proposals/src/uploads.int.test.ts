@@ -18,7 +18,13 @@ import {
 } from '@permed/documents/testing';
 import type { TestUser } from '@permed/testing';
 import { collectProposalOrphans } from './collect-orphans.ts';
-import { completeProposal, createWorld, multipart, type World } from './testing/factories.ts';
+import {
+  completeProposal,
+  createWorld,
+  multipart,
+  uploadConditions,
+  type World,
+} from './testing/factories.ts';
 
 /** A blob store that reports each spooling attempt's outcome, to wait for an interrupted upload. */
 function observedStore(root: string) {
@@ -85,18 +91,18 @@ async function documentRows(id: string) {
     .where(eq(schema.proposalDocuments.proposalId, id));
 }
 
-const upload = (
+const upload = async (
   id: string,
   bytes: Uint8Array,
   name = 'proposal.pdf',
   user = coordinator,
-  kind = 'proposal',
+  kind: 'proposal' | 'annex' = 'proposal',
 ) => {
   const body = multipart(bytes, name);
   return world.app.inject({
     method: 'PUT',
     url: `/api/proposals/${id}/documents/${kind}`,
-    headers: { ...user.auth, ...body.headers },
+    headers: { ...user.auth, ...body.headers, ...(await uploadConditions(world.ctx.db.db, id, kind)) },
     payload: body.payload,
   });
 };
@@ -188,10 +194,11 @@ describe('refused uploads leave no file and no row behind', () => {
   });
 
   it('refuses a body that is not multipart (415) and a multipart without a file part', async () => {
+    const conditions = await uploadConditions(world.ctx.db.db, proposalId);
     const json = await world.app.inject({
       method: 'PUT',
       url: `/api/proposals/${proposalId}/documents/proposal`,
-      headers: coordinator.auth,
+      headers: { ...coordinator.auth, ...conditions },
       payload: { file: 'JVBERi0xLjQ=' },
     });
     expect(json.statusCode).toBe(415);
@@ -199,12 +206,48 @@ describe('refused uploads leave no file and no row behind', () => {
     const fieldOnly = await world.app.inject({
       method: 'PUT',
       url: `/api/proposals/${proposalId}/documents/proposal`,
-      headers: { ...coordinator.auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      headers: {
+        ...coordinator.auth,
+        ...conditions,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
       payload: `--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${boundary}--\r\n`,
     });
     expect(fieldOnly.statusCode).toBeGreaterThanOrEqual(400);
     expect(fieldOnly.statusCode).toBeLessThan(500);
     expect(fieldOnly.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+  });
+
+  it('refuses a second file part (one file per request), keeping neither file', async () => {
+    const before = { files: await filesUnder(blobRoot), rows: await documentRows(proposalId) };
+    const one = multipart(await validPdf({ pages: 2 }), 'one.pdf');
+    const boundary = one.headers['content-type']!.split('boundary=')[1]!;
+    const second = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="two.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+      ),
+      Buffer.from(await validPdf({ pages: 3 })),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    // The first part as the helper builds it, without its closing delimiter, then a second part.
+    const payload = Buffer.concat([
+      one.payload.subarray(0, one.payload.length - `--${boundary}--\r\n`.length),
+      second,
+    ]);
+    const res = await world.app.inject({
+      method: 'PUT',
+      url: `/api/proposals/${proposalId}/documents/proposal`,
+      headers: {
+        ...coordinator.auth,
+        ...one.headers,
+        ...(await uploadConditions(world.ctx.db.db, proposalId)),
+      },
+      payload,
+    });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json()).toMatchObject({ errors: [{ in: 'body', path: '/file', code: 'TOO_MANY_PARTS' }] });
+    expect(await filesUnder(blobRoot)).toEqual(before.files);
+    expect(await documentRows(proposalId)).toEqual(before.rows);
   });
 
   it('refuses viewers (403) and other consortia (404) before reading the file', async () => {
@@ -236,6 +279,7 @@ describe('refused uploads leave no file and no row behind', () => {
     const attempts = observed.outcomes.length;
     const boundary = 'cut-here';
     const total = 2 * 1024 * 1024;
+    const conditions = Object.entries(await uploadConditions(world.ctx.db.db, proposalId));
     const socket = connect(Number(port), '127.0.0.1');
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     socket.write(
@@ -243,6 +287,7 @@ describe('refused uploads leave no file and no row behind', () => {
         `PUT /api/proposals/${proposalId}/documents/proposal HTTP/1.1`,
         'Host: 127.0.0.1',
         `Authorization: ${coordinator.auth.authorization}`,
+        ...conditions.map(([name, value]) => `${name}: ${value}`),
         `Content-Type: multipart/form-data; boundary=${boundary}`,
         `Content-Length: ${total}`,
         '',
@@ -265,6 +310,104 @@ describe('refused uploads leave no file and no row behind', () => {
     expect(observed.outcomes.slice(attempts)).toEqual(['failed']);
     expect(await filesUnder(blobRoot)).toEqual(before.files);
     expect(await documentRows(proposalId)).toEqual(before.rows);
+  });
+});
+
+describe('no lost uploads: an upload names the document it replaces', () => {
+  /** A proposal of its own, so that these tests do not depend on the order of the others. */
+  let id: string;
+  beforeAll(async () => {
+    id = (
+      await world.app.inject({
+        method: 'POST',
+        url: '/api/proposals',
+        headers: coordinator.auth,
+        payload: completeProposal('upload-call'),
+      })
+    ).json().id;
+  });
+  const put = async (bytes: Uint8Array, conditions: Record<string, string>) => {
+    const body = multipart(bytes, 'tab.pdf');
+    return world.app.inject({
+      method: 'PUT',
+      url: `/api/proposals/${id}/documents/proposal`,
+      headers: { ...coordinator.auth, ...body.headers, ...conditions },
+      payload: body.payload,
+    });
+  };
+
+  it('refuses an upload without a precondition (428) before reading the file', async () => {
+    const attempts = observed.outcomes.length;
+    const res = await put(await validPdf(), {});
+    expect(res.statusCode).toBe(428);
+    expect(res.json()).toMatchObject({ code: 'PRECONDITION_REQUIRED' });
+    expect(observed.outcomes.length).toBe(attempts);
+    expect(await documentRows(id)).toEqual([]);
+  });
+
+  it('takes the first document with If-None-Match: *, then refuses a second "first" one (412)', async () => {
+    const first = await validPdf({ pages: 2 });
+    const created = await put(first, { 'if-none-match': '*' });
+    expect(created.statusCode, created.body).toBe(200);
+    expect(created.headers.etag).toBe(`"${sha256Hex(first)}"`);
+    const attempts = observed.outcomes.length;
+    const again = await put(await validPdf({ pages: 3 }), { 'if-none-match': '*' });
+    expect(again.statusCode).toBe(412);
+    expect(again.headers.etag).toBe(`"${sha256Hex(first)}"`);
+    expect(again.json()).toMatchObject({ code: 'PRECONDITION_FAILED', currentSha256: sha256Hex(first) });
+    expect(observed.outcomes.length).toBe(attempts);
+    expect(await documentRows(id)).toMatchObject([{ sha256: sha256Hex(first) }]);
+  });
+
+  it('replaces the document named by If-Match, and refuses a stale one (412) with the current ETag', async () => {
+    const [current] = await documentRows(id);
+    const next = await validPdf({ pages: 4 });
+    const replaced = await put(next, { 'if-match': `"${current!.sha256.toUpperCase()}"` });
+    expect(replaced.statusCode, replaced.body).toBe(200);
+    expect(replaced.headers.etag).toBe(`"${sha256Hex(next)}"`);
+    const stale = await put(await validPdf({ pages: 5 }), { 'if-match': `"${current!.sha256}"` });
+    expect(stale.statusCode).toBe(412);
+    expect(stale.headers.etag).toBe(`"${sha256Hex(next)}"`);
+    expect(await documentRows(id)).toMatchObject([{ sha256: sha256Hex(next), pages: 4 }]);
+    // The ETag of the download is the one an upload names.
+    const download = await world.app.inject({
+      url: `/api/proposals/${id}/documents/proposal`,
+      headers: coordinator.auth,
+    });
+    expect(download.headers.etag).toBe(`"${sha256Hex(next)}"`);
+  });
+
+  it.each([
+    ['If-Match: *', { 'if-match': '*' }, '/if-match'],
+    ['a weak ETag', { 'if-match': `W/"${'a'.repeat(64)}"` }, '/if-match'],
+    ['a version number', { 'if-match': '"3"' }, '/if-match'],
+    ['If-None-Match with an ETag', { 'if-none-match': `"${'a'.repeat(64)}"` }, '/if-none-match'],
+    ['both headers', { 'if-match': `"${'a'.repeat(64)}"`, 'if-none-match': '*' }, '/if-none-match'],
+  ])('refuses %s with 400 at the header', async (_name, conditions, path) => {
+    const before = await documentRows(id);
+    const res = await put(await validPdf(), conditions);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ errors: [{ in: 'headers', path }] });
+    expect(await documentRows(id)).toEqual(before);
+  });
+
+  it('lets exactly one of two tabs replace the same document; the other gets 412 and leaves no file', async () => {
+    const [current] = await documentRows(id);
+    const a = await validPdf({ pages: 7 });
+    const b = await validPdf({ pages: 8 });
+    const filesBefore = await filesUnder(blobRoot);
+    const answers = await Promise.all([
+      put(a, { 'if-match': `"${current!.sha256}"` }),
+      put(b, { 'if-match': `"${current!.sha256}"` }),
+    ]);
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 412]);
+    const winner = answers[0].statusCode === 200 ? a : b;
+    const loser = winner === a ? b : a;
+    expect(await documentRows(id)).toMatchObject([{ sha256: sha256Hex(winner) }]);
+    const files = await filesUnder(blobRoot);
+    expect(files).toContain(path.join(sha256Hex(winner).slice(0, 2), sha256Hex(winner)));
+    expect(files).not.toContain(path.join(sha256Hex(loser).slice(0, 2), sha256Hex(loser)));
+    expect(files.filter((f) => !filesBefore.includes(f))).toHaveLength(1);
   });
 });
 

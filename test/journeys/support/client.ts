@@ -26,8 +26,16 @@ export interface Session {
   post(url: string, payload?: unknown, headers?: Record<string, string>): Promise<Reply>;
   put(url: string, payload?: unknown, headers?: Record<string, string>): Promise<Reply>;
   patch(url: string, payload?: unknown, headers?: Record<string, string>): Promise<Reply>;
-  /** PUT of one file as multipart/form-data, as a browser uploads it. */
-  upload(url: string, bytes: Uint8Array, fileName: string): Promise<Reply>;
+  /**
+   * PUT of one file as multipart/form-data, as a browser uploads it; conditional on there being no
+   * document yet unless `conditions` say otherwise (If-Match of the one it replaces).
+   */
+  upload(
+    url: string,
+    bytes: Uint8Array,
+    fileName: string,
+    conditions?: Record<string, string>,
+  ): Promise<Reply>;
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
@@ -84,9 +92,9 @@ export function platformClient(app: App, ctx: TestContext) {
       post: (url, payload, headers) => send(person, 'POST', url, payload ?? {}, headers),
       put: (url, payload, headers) => send(person, 'PUT', url, payload, headers),
       patch: (url, payload, headers) => send(person, 'PATCH', url, payload, headers),
-      upload: (url, bytes, fileName) => {
+      upload: (url, bytes, fileName, conditions = { 'if-none-match': '*' }) => {
         const { payload, headers } = multipart(bytes, fileName);
-        return send(person, 'PUT', url, payload, headers);
+        return send(person, 'PUT', url, payload, { ...headers, ...conditions });
       },
     };
   }

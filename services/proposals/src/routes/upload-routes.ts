@@ -12,6 +12,7 @@ import { documentView, problems } from './route-schemas.ts';
 const security = [{ bearerAuth: [] }];
 const tags = ['proposals: documents'];
 const MiB = 1024 * 1024;
+const PART_LIMITS = new Set(['FST_PARTS_LIMIT', 'FST_FILES_LIMIT', 'FST_FIELDS_LIMIT']);
 const documentParams = z.object({ id: z.uuid(), kind: z.enum(documentKinds) }).strict();
 
 /** RFC 6266 / 5987 Content-Disposition for a name that may hold any Unicode. */
@@ -38,31 +39,51 @@ export function uploadRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
           summary:
             'Upload the PDF of this stage (kind "proposal", required) or an annex; replaces the previous one',
           description:
-            "multipart/form-data with exactly one file part. Checked by content, never by name: the file must start with %PDF-, parse within time and memory limits, not be encrypted, carry no JavaScript/launch/embedded files, and keep within the call's page and size limits (documents.maxPages, documents.maxBytes, default 10 MiB). Refusals: 413 TOO_LARGE, 415 NOT_A_PDF, 422 with `reason` (UNPARSABLE, ENCRYPTED, ACTIVE_CONTENT, TOO_MANY_PAGES, PARSE_TIMEOUT, PARSE_RESOURCE_LIMIT). The file name is sanitised and kept as metadata only.",
+            'Conditional, so that two people cannot silently replace each other\'s file: send `If-None-Match: *` for the first document of this kind, or `If-Match: "<sha256>"` (the ETag the download and this route answer with; `sha256` in the proposal\'s documents) to replace that document. Without either: 428; when the slot holds something else: 412 with the current ETag. ' +
+            "multipart/form-data with exactly one file part (anything after it: 400 TOO_MANY_PARTS). Checked by content, never by name: the file must start with %PDF-, parse within time and memory limits, not be encrypted, carry no JavaScript/launch/embedded files, and keep within the call's page and size limits (documents.maxPages, documents.maxBytes, default 10 MiB). Refusals: 413 TOO_LARGE, 415 NOT_A_PDF, 422 with `reason` (UNPARSABLE, ENCRYPTED, ACTIVE_CONTENT, TOO_MANY_PAGES, PARSE_TIMEOUT, PARSE_RESOURCE_LIMIT). The file name is sanitised and kept as metadata only.",
           params: documentParams,
           consumes: ['multipart/form-data'],
-          response: { 200: documentView, ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
+          response: { 200: documentView, ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 428) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const row = await uploadDocument(
           ctx,
           request.principal!,
           request.params.id,
           request.params.kind,
+          { ifMatch: request.headers['if-match'], ifNoneMatch: request.headers['if-none-match'] },
           async ({ maxBytes }) => {
             if (!request.isMultipart()) {
               throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with one file part', {
                 errors: [{ in: 'headers', path: '/content-type', message: 'expected multipart/form-data' }],
               });
             }
-            const data = await request.file({
+            // The parts themselves, not request.file(): that returns the first file and never
+            // looks further, so a second file would be dropped without a word.
+            const parts = request.parts({
               limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1 },
             });
-            if (!data) return undefined;
-            return { stream: data.file, filename: data.filename, truncated: () => data.file.truncated };
+            const first = await parts.next();
+            if (first.done || first.value.type !== 'file') return undefined;
+            const data = first.value;
+            return {
+              stream: data.file,
+              filename: data.filename,
+              truncated: () => data.file.truncated,
+              wasOnlyPart: async () => {
+                try {
+                  return (await parts.next()).done === true;
+                } catch (error) {
+                  // The parser's limits (one part, one file, no fields) report any further part.
+                  if (PART_LIMITS.has((error as { code?: string }).code ?? '')) return false;
+                  throw error;
+                }
+              },
+            };
           },
         );
+        void reply.header('etag', `"${row.sha256}"`);
         return toDocumentView(row);
       },
     );

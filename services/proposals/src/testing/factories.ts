@@ -4,6 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
+import { and, eq } from 'drizzle-orm';
+import { schema } from '@permed/db';
 import { login } from '@permed/auth';
 import { seedFunderRegistry, liveDemoDefinition } from '@permed/calls-service';
 import type { CallDefinitionInput, StageKind } from '@permed/domain';
@@ -109,6 +111,29 @@ export function multipart(
     payload: Buffer.concat([head, Buffer.from(bytes), tail]),
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
   };
+}
+
+/**
+ * The conditional header an upload of `kind` needs now: If-Match with the ETag of the document in
+ * the proposal's current stage, or If-None-Match: * when there is none yet.
+ */
+export async function uploadConditions(
+  db: TestContext['db']['db'],
+  proposalId: string,
+  kind: 'proposal' | 'annex' = 'proposal',
+): Promise<Record<string, string>> {
+  const [row] = await db
+    .select({ sha256: schema.proposalDocuments.sha256 })
+    .from(schema.proposalDocuments)
+    .innerJoin(
+      schema.proposals,
+      and(
+        eq(schema.proposals.id, schema.proposalDocuments.proposalId),
+        eq(schema.proposals.stage, schema.proposalDocuments.stage),
+      ),
+    )
+    .where(and(eq(schema.proposalDocuments.proposalId, proposalId), eq(schema.proposalDocuments.kind, kind)));
+  return row ? { 'if-match': `"${row.sha256}"` } : { 'if-none-match': '*' };
 }
 
 export interface World {
