@@ -178,9 +178,10 @@ const VERIFIED_TOKENS_MAX = 10_000;
  * a BEGIN pipelined onto a busy connection can then be written without the connection being
  * reserved for its transaction (porsager/postgres#823, #1189): measured here as one
  * UNSAFE_TRANSACTION 500 per ~10,000 submits under a 200-connection rush. Make it a named statement
- * (pass a name to prepareQuery) once the driver carries that fix.
+ * (pass a name to prepareQuery) once the driver carries that fix. Exported for the deadline-rush
+ * benchmark, which times the platform's own statements without the platform around them.
  */
-const sessionLookup = new PgDialect({ casing: 'snake_case' }).sqlToQuery(
+export const sessionLookup = new PgDialect({ casing: 'snake_case' }).sqlToQuery(
   sql`select s.revoked_at is null and s.expires_at > ${sql.placeholder('now')}::timestamptz
       and u.disabled_at is null as live,
     u.email, u.display_name as "displayName",
