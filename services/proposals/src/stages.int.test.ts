@@ -343,6 +343,10 @@ describe('rebuttal', () => {
       code: 'DEADLINE_PASSED',
       serverTime: stages.rebuttal.closesAt.toISOString(),
     });
+    // Late is late whatever the text: an over-long one is not told to shorten what it cannot send.
+    const lateAndLong = await api('POST', `/${id}/rebuttal`, coordinator, { text: 'x'.repeat(101) });
+    expect(lateAndLong.statusCode).toBe(409);
+    expect(lateAndLong.json().code).toBe('DEADLINE_PASSED');
     expect(
       await world.ctx.db.db.select().from(schema.rebuttals).where(eq(schema.rebuttals.proposalId, id)),
     ).toEqual([]);

@@ -100,6 +100,22 @@ describe('validation', () => {
     );
   });
 
+  it('submits a proposal whose only findings are warnings', async () => {
+    const id = await readyProposal();
+    const report = (
+      await world.app.inject({ url: `/api/proposals/${id}/validation`, headers: coordinator.auth })
+    ).json();
+    // The Swedish partner's parallel Prisma application to VR is a warning of the JTC2020 rules.
+    expect(report.blockingErrors).toBe(0);
+    expect(report.warnings).toBeGreaterThan(0);
+    expect(report.problems).toContainEqual(
+      expect.objectContaining({ level: 'warning', code: 'ELIGIBILITY', ruleId: 'vr-prisma-pre' }),
+    );
+    const submitted = await submit(id);
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    expect(await stateOf(id)).toBe('submitted');
+  });
+
   it('counts the abstract limit in Unicode code points', async () => {
     const id = await readyProposal();
     // 1600 is the call's limit: 1600 astral characters are 3200 UTF-16 units but 1600 code points.
@@ -483,5 +499,36 @@ describe('withdrawal', () => {
     expect(audit).toMatchObject([
       { actorUserId: coordinator.id, details: { reason: 'PI moved institution' } },
     ]);
+  });
+
+  it('refuses an editor (403) and a stranger (404), leaving the proposal submitted', async () => {
+    const id = await readyProposal();
+    expect((await submit(id)).statusCode).toBe(201);
+    const editor = await world.ctx.user(
+      [{ role: 'applicant', scopeType: 'proposal', scopeId: id, subRole: 'editor' }],
+      'withdraw-editor',
+    );
+    await world.ctx.db.db
+      .insert(schema.proposalMembers)
+      .values({ proposalId: id, userId: editor.id, role: 'editor', partnerId: null, addedAt: NOW });
+    const stranger = await world.ctx.user(
+      [{ role: 'applicant', scopeType: 'proposal', scopeId: 'x' }],
+      'withdraw-stranger',
+    );
+    const withdraw = (user: TestUser) =>
+      world.app.inject({
+        method: 'POST',
+        url: `/api/proposals/${id}/withdraw`,
+        headers: user.auth,
+        payload: { reason: 'not mine to withdraw' },
+      });
+    expect((await withdraw(editor)).statusCode).toBe(403);
+    expect((await withdraw(stranger)).statusCode).toBe(404);
+    expect(await stateOf(id)).toBe('submitted');
+    const audit = await world.ctx.db.db
+      .select()
+      .from(schema.auditEvents)
+      .where(and(eq(schema.auditEvents.action, 'proposal.withdrawn'), eq(schema.auditEvents.targetId, id)));
+    expect(audit).toEqual([]);
   });
 });

@@ -65,6 +65,13 @@ export async function submitRebuttal(
   requireCoordinator(access, 'submit the rebuttal');
   const call = await callOf(ctx, access);
   const window = rebuttalStage(call);
+  const now = ctx.clock.now();
+  if (now.getTime() < instantMs(window.opensAt))
+    throw stageNotOpen(window, now, 'The rebuttal is not open yet');
+  if (now.getTime() >= instantMs(window.closesAt))
+    throw deadlinePassed(window, now, 'The rebuttal deadline has passed');
+  requireRebuttalCandidate(access, call.definition.twoStage);
+  // The text is judged last: a late or misplaced answer gets 409 whatever its length.
   const max = call.definition.rebuttal.maxCharacters;
   const length = codePoints(text);
   if (length > max) {
@@ -80,12 +87,6 @@ export async function submitRebuttal(
       extensions: { maxCharacters: max, characters: length },
     });
   }
-  const now = ctx.clock.now();
-  if (now.getTime() < instantMs(window.opensAt))
-    throw stageNotOpen(window, now, 'The rebuttal is not open yet');
-  if (now.getTime() >= instantMs(window.closesAt))
-    throw deadlinePassed(window, now, 'The rebuttal deadline has passed');
-  requireRebuttalCandidate(access, call.definition.twoStage);
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(schema.rebuttals)

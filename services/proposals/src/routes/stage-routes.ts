@@ -200,7 +200,7 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
           security,
           summary: "Submit the one answer to the reviews during the call's rebuttal window (coordinator)",
           description:
-            "The text may have at most the call's `rebuttal.maxCharacters` characters, counted as Unicode code points (an emoji or a character outside the BMP counts as one, a combining accent as one more). Before the window: 409 STAGE_NOT_OPEN; at or after its end by the server clock: 409 DEADLINE_PASSED. One answer per proposal: a second gives 409 ALREADY_EXISTS.",
+            "The text may have at most the call's `rebuttal.maxCharacters` characters, counted as Unicode code points (an emoji or a character outside the BMP counts as one, a combining accent as one more). Before the window: 409 STAGE_NOT_OPEN; at or after its end by the server clock: 409 DEADLINE_PASSED, whatever the text (the window is checked before the length). One answer per proposal: a second gives 409 ALREADY_EXISTS.",
           params: proposalIdParams,
           body: z.object({ text: z.string().trim().min(1).max(400_000) }).strict(),
           response: { 201: rebuttalView, ...problems(400, 401, 403, 404, 409) },
