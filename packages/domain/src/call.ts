@@ -119,6 +119,45 @@ export const evaluationSettings = z
   .strict();
 export type EvaluationSettings = z.infer<typeof evaluationSettings>;
 
+/** Whether a change between the pre-proposal and the full proposal is free or needs the call office's approval. */
+export const stageChangePolicy = z.enum(['allowed', 'approval']);
+
+/**
+ * What the call lets a consortium change between its pre-proposal and its full proposal without
+ * the call office's approval. The pre-proposal is binding in ERA PerMed-style calls: substantial
+ * changes of the consortium or the budget are allowed only exceptionally, on a justified request
+ * (reference §2, "Changes between stages"), hence approval by default for the consortium. A budget
+ * threshold is the call's own choice (none is sourced), so budget changes need none by default.
+ */
+export const stageChangeRules = z
+  .object({
+    partnerAdded: stageChangePolicy.default('approval'),
+    partnerRemoved: stageChangePolicy.default('approval'),
+    coordinatorChanged: stageChangePolicy.default('approval'),
+    budgetChangePercent: z
+      .number()
+      .min(0)
+      .max(1000)
+      .nullable()
+      .default(null)
+      .describe(
+        "A partner's requested budget, or the consortium's total in one currency, moving by more than this percentage of its pre-proposal amount needs approval; null: budget changes need none",
+      ),
+  })
+  .strict();
+export type StageChangeRules = z.infer<typeof stageChangeRules>;
+
+export const DEFAULT_STAGE_CHANGES: StageChangeRules = {
+  partnerAdded: 'approval',
+  partnerRemoved: 'approval',
+  coordinatorChanged: 'approval',
+  budgetChangePercent: null,
+};
+
+/** The call's stage-change rules; a call version stored before they existed has the defaults. */
+export const stageChangeRulesOf = (definition: { stageChanges?: StageChangeRules }): StageChangeRules =>
+  definition.stageChanges ?? DEFAULT_STAGE_CHANGES;
+
 export const callDefinitionInput = z
   .object({
     slug,
@@ -156,6 +195,7 @@ export const callDefinitionInput = z
       .strict()
       .default({ maxPages: 10, maxBytes: 10 * 1024 * 1024 }),
     abstractMaxCharacters: z.number().int().min(100).max(20_000).default(2000),
+    stageChanges: stageChangeRules.default(DEFAULT_STAGE_CHANGES),
     funding: z
       .object({
         mode: z.enum(['skip', 'no-gaps']).default('skip'),

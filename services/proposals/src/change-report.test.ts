@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { budgetTotalMinor, type Partner } from '@permed/domain';
+import { budgetTotalMinor, DEFAULT_STAGE_CHANGES, type Partner, type StageChangeRules } from '@permed/domain';
 import { changeReport, consortiumHash } from './change-report.ts';
 import { samplePartners } from './testing/sample-partners.ts';
 
@@ -78,5 +78,98 @@ describe('change report', () => {
         }
       }),
     );
+  });
+
+  const policy = fc.constantFrom('allowed' as const, 'approval' as const);
+  const rulesArb = fc.record({
+    partnerAdded: policy,
+    partnerRemoved: policy,
+    coordinatorChanged: policy,
+    budgetChangePercent: fc.constant(null),
+  });
+
+  it("names as approval reasons exactly the consortium changes the call's rules ask to approve", () => {
+    fc.assert(
+      fc.property(consortium, consortium, rulesArb, (before, after, rules) => {
+        const r = changeReport({ partners: before }, { partners: after }, rules);
+        const coord = (ps: Partner[]) => ps.find((p) => p.coordinator)?.id ?? null;
+        const expected = [
+          r.partnersAdded.length > 0 && rules.partnerAdded === 'approval' ? 'partner-added' : null,
+          r.partnersRemoved.length > 0 && rules.partnerRemoved === 'approval' ? 'partner-removed' : null,
+          coord(before) !== coord(after) && rules.coordinatorChanged === 'approval'
+            ? 'coordinator-changed'
+            : null,
+        ].filter((x) => x !== null);
+        expect(r.approvalReasons).toEqual(expected);
+        expect(r.requiresApproval).toBe(expected.length > 0);
+      }),
+    );
+  });
+
+  describe('a budget threshold', () => {
+    const base = samplePartners();
+    const rules: StageChangeRules = { ...DEFAULT_STAGE_CHANGES, budgetChangePercent: 10 };
+    /** The sample consortium with one partner's personnel cost moved by `delta` minor units. */
+    const moved = (index: number, delta: number) =>
+      base.map((p, i) =>
+        i === index ? { ...p, budget: { ...p.budget, personnel: p.budget.personnel + delta } } : p,
+      );
+    const tenPercentOf = (p: Partner) => budgetTotalMinor(p.budget) / 10;
+
+    it('lets a partner move by up to the share and asks approval one minor unit beyond it', () => {
+      const laval = base[2]!;
+      expect(budgetTotalMinor(laval.budget) % 10).toBe(0);
+      for (const sign of [1, -1]) {
+        const at = changeReport(
+          { partners: base },
+          { partners: moved(2, sign * tenPercentOf(laval)) },
+          rules,
+        );
+        expect(at.approvalReasons).toEqual([]);
+        const past = changeReport(
+          { partners: base },
+          { partners: moved(2, sign * (tenPercentOf(laval) + 1)) },
+          rules,
+        );
+        expect(past.approvalReasons).toEqual(['budget-changed']);
+      }
+    });
+
+    it('counts what a removed partner takes from its currency total', () => {
+      const without = base.filter((p) => p.id !== 'clinic-bcn');
+      const allowRemoval = { ...rules, partnerRemoved: 'allowed' as const };
+      const eur = (ps: Partner[]) =>
+        ps.filter((p) => p.budget.currency === 'EUR').reduce((s, p) => s + budgetTotalMinor(p.budget), 0);
+      const share = ((eur(base) - eur(without)) / eur(base)) * 100;
+      expect(share).toBeGreaterThan(10);
+      expect(changeReport({ partners: base }, { partners: without }, allowRemoval).approvalReasons).toEqual([
+        'budget-changed',
+      ]);
+      expect(
+        changeReport(
+          { partners: base },
+          { partners: without },
+          { ...allowRemoval, budgetChangePercent: Math.ceil(share) },
+        ).approvalReasons,
+      ).toEqual([]);
+    });
+
+    it('makes the approval cover the budgets, so a larger change after it needs a new one', () => {
+      const plus20 = moved(0, budgetTotalMinor(base[0]!.budget) / 5);
+      const plus30 = moved(0, (budgetTotalMinor(base[0]!.budget) * 3) / 10);
+      const a = changeReport({ partners: base }, { partners: plus20 }, rules);
+      const b = changeReport({ partners: base }, { partners: plus30 }, rules);
+      expect(a.approvalReasons).toEqual(['budget-changed']);
+      expect(a.consortiumHash).not.toBe(b.consortiumHash);
+      // Without a budget reason the fingerprint is the consortium's alone, as before budgets counted.
+      const small = changeReport({ partners: base }, { partners: moved(0, 1) }, rules);
+      expect(small.approvalReasons).toEqual([]);
+      expect(small.consortiumHash).toBe(consortiumHash(base));
+    });
+
+    it('is off by default: budgets move freely', () => {
+      const r = changeReport({ partners: base }, { partners: moved(0, budgetTotalMinor(base[0]!.budget)) });
+      expect(r.approvalReasons).toEqual([]);
+    });
   });
 });

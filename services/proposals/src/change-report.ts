@@ -1,5 +1,11 @@
 import { canonicalHash } from '@permed/db';
-import { budgetTotalMinor, type Partner, type ProposalDocument } from '@permed/domain';
+import {
+  budgetTotalMinor,
+  DEFAULT_STAGE_CHANGES,
+  type Partner,
+  type ProposalDocument,
+  type StageChangeRules,
+} from '@permed/domain';
 
 export interface PartnerSummary {
   id: string;
@@ -17,6 +23,9 @@ export interface BudgetChange {
   change: number;
 }
 
+/** Why the call office must approve a full proposal's changes, by the call's stage-change rules. */
+export type ApprovalReason = 'partner-added' | 'partner-removed' | 'coordinator-changed' | 'budget-changed';
+
 export interface ChangeReport {
   partnersAdded: PartnerSummary[];
   partnersRemoved: PartnerSummary[];
@@ -26,9 +35,14 @@ export interface ChangeReport {
     /** Totals per currency: amounts are never added across currencies. */
     totals: { currency: string; before: number; after: number; change: number }[];
   };
-  /** A consortium change (partner added or removed, coordinator changed) needs the call office's approval. */
+  /** The changes the call says need the call office's approval (empty: none). */
+  approvalReasons: ApprovalReason[];
   requiresApproval: boolean;
-  /** Fingerprint of the consortium (partner ids and the coordinator) an approval is given for. */
+  /**
+   * Fingerprint of what an approval is given for: the consortium (partner ids and the coordinator)
+   * and, when a budget change is among the reasons, every partner's budget total too, so that an
+   * approval does not cover a later, larger change.
+   */
   consortiumHash: string;
 }
 
@@ -39,11 +53,27 @@ const summary = (p: Partner): PartnerSummary => ({
   funderId: p.funderId,
 });
 
-export function consortiumHash(partners: readonly Pick<Partner, 'id' | 'coordinator'>[]): string {
+export function consortiumHash(
+  partners: readonly Pick<Partner, 'id' | 'coordinator' | 'budget'>[],
+  withBudgets = false,
+): string {
   return canonicalHash({
     partners: partners.map((p) => p.id).sort(),
     coordinator: partners.find((p) => p.coordinator)?.id ?? null,
+    ...(withBudgets
+      ? {
+          budgets: partners
+            .map((p) => ({ id: p.id, currency: p.budget.currency, total: budgetTotalMinor(p.budget) }))
+            .sort((a, b) => a.id.localeCompare(b.id)),
+        }
+      : {}),
   });
+}
+
+/** `after` moved from `before` by more than `percent` % of `before` (anything from nothing counts). */
+function beyond(before: number, after: number, percent: number): boolean {
+  if (before === 0) return after !== 0;
+  return Math.abs(after - before) * 100 > percent * before;
 }
 
 /**
@@ -53,6 +83,7 @@ export function consortiumHash(partners: readonly Pick<Partner, 'id' | 'coordina
 export function changeReport(
   baseline: Pick<ProposalDocument, 'partners'>,
   current: { partners: readonly Partner[] },
+  rules: StageChangeRules = DEFAULT_STAGE_CHANGES,
 ): ChangeReport {
   const before = new Map(baseline.partners.map((p) => [p.id, p]));
   const after = new Map(current.partners.map((p) => [p.id, p]));
@@ -89,12 +120,32 @@ export function changeReport(
     totals.set(l.currency, t);
   }
   const coordinatorChanged = coordBefore === coordAfter ? null : { from: coordBefore, to: coordAfter };
+  const totalLines = [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+
+  const percent = rules.budgetChangePercent;
+  // A partner's own budget is compared where it is in both versions in one currency; what a partner
+  // added or removed (or a changed currency) brings shows in the totals per currency.
+  const budgetChanged =
+    percent !== null &&
+    (perPartner.some((l) => l.before !== null && l.after !== null && beyond(l.before, l.after, percent)) ||
+      totalLines.some((t) => beyond(t.before, t.after, percent)));
+  const approvalReasons: ApprovalReason[] = [
+    ...(partnersAdded.length > 0 && rules.partnerAdded === 'approval' ? (['partner-added'] as const) : []),
+    ...(partnersRemoved.length > 0 && rules.partnerRemoved === 'approval'
+      ? (['partner-removed'] as const)
+      : []),
+    ...(coordinatorChanged !== null && rules.coordinatorChanged === 'approval'
+      ? (['coordinator-changed'] as const)
+      : []),
+    ...(budgetChanged ? (['budget-changed'] as const) : []),
+  ];
   return {
     partnersAdded,
     partnersRemoved,
     coordinatorChanged,
-    budget: { perPartner, totals: [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency)) },
-    requiresApproval: partnersAdded.length > 0 || partnersRemoved.length > 0 || coordinatorChanged !== null,
-    consortiumHash: consortiumHash(current.partners),
+    budget: { perPartner, totals: totalLines },
+    approvalReasons,
+    requiresApproval: approvalReasons.length > 0,
+    consortiumHash: consortiumHash(current.partners, budgetChanged),
   };
 }

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, or } from 'drizzle-orm';
 import { enqueueOutbox, recordAudit, schema, type DbOrTx } from '@permed/db';
-import { proposalDocument, type ProposalDocument } from '@permed/domain';
+import { proposalDocument, stageChangeRulesOf, type ProposalDocument } from '@permed/domain';
 import { AppError, hasScope, type Principal } from '@permed/http';
 import { actorOf } from '@permed/service-kit';
 import { contextFromCall, evaluateProposal, type Verdict } from '@permed/rules';
@@ -60,7 +60,11 @@ export async function readChangeReport(
   if (!base) throw new AppError('NOT_FOUND', 'No pre-proposal version to compare with');
   const call = await callOf(ctx, access);
   const draft = draftOf(access.proposal, await listPartners(ctx.db, proposalId));
-  const report = changeReport(base.document as unknown as ProposalDocument, draft);
+  const report = changeReport(
+    base.document as unknown as ProposalDocument,
+    draft,
+    stageChangeRulesOf(call.definition),
+  );
   const parsed = proposalDocument.safeParse(draft);
   return {
     ...report,
@@ -91,7 +95,7 @@ export async function requestChangeApproval(
   requireCoordinator(access, 'request approval of a consortium change');
   const view = await readChangeReport(ctx, principal, proposalId);
   if (!view.requiresApproval)
-    throw new AppError('NO_CHANGE', 'The consortium is unchanged; no approval is needed');
+    throw new AppError('NO_CHANGE', 'Nothing the call asks to approve has changed; no approval is needed');
   if (view.approval.status === 'approved' || view.approval.status === 'pending') {
     throw new AppError('ALREADY_EXISTS', `A request for this consortium is already ${view.approval.status}`, {
       extensions: { requestId: view.approval.requestId },

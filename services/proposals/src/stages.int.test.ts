@@ -91,13 +91,13 @@ async function uploadPdf(id: string) {
   expect(res.statusCode, res.body).toBe(200);
 }
 
-async function submittedPreProposal(): Promise<string> {
+async function submittedPreProposal(callSlug = 'stages-call'): Promise<string> {
   const id = (
     await world.app.inject({
       method: 'POST',
       url: '/api/proposals',
       headers: coordinator.auth,
-      payload: completeProposal('stages-call'),
+      payload: completeProposal(callSlug),
     })
   ).json().id as string;
   await uploadPdf(id);
@@ -263,6 +263,77 @@ describe('full-proposal stage', () => {
     const again = await api('POST', `/${id}/submit`, coordinator);
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('APPROVAL_REQUIRED');
+  });
+});
+
+describe("the call's own stage-change rules", () => {
+  it('lets a partner join freely and asks approval for a budget change beyond the threshold', async () => {
+    await world.publishCall(
+      'budget-call',
+      {},
+      { stageChanges: { partnerAdded: 'allowed', budgetChangePercent: 10 } },
+    );
+    const [call] = await world.ctx.db.db
+      .select()
+      .from(schema.calls)
+      .where(eq(schema.calls.slug, 'budget-call'));
+    const budgetOffice = await world.ctx.user(
+      [{ role: 'call-office', scopeType: 'call', scopeId: call!.id }],
+      'budget-office',
+    );
+    const id = await submittedPreProposal('budget-call');
+    await step(id, ...toInvited);
+    await at(inFull);
+    expect((await api('POST', `/${id}/full-proposal`, coordinator)).statusCode).toBe(200);
+    await uploadPdf(id);
+
+    // A partner joins with a small budget: the call allows joining without approval, and the
+    // euro total grows by less than its 10 % (a larger budget would count there).
+    const small = {
+      ...utrecht,
+      budget: { ...utrecht.budget, personnel: 500_000, overhead: 0, consumables: 0 },
+    };
+    expect((await api('POST', `/${id}/partners`, coordinator, small)).statusCode).toBe(201);
+    const joined = (await api('GET', `/${id}/change-report`, coordinator)).json();
+    expect(joined).toMatchObject({
+      partnersAdded: [{ id: 'umc-utrecht' }],
+      approvalReasons: [],
+      requiresApproval: false,
+      approval: { status: 'not-needed' },
+    });
+
+    // Laval asks for a fifth more personnel: beyond the call's 10 % of its budget.
+    const laval = samplePartners()[2]!;
+    const raised = {
+      ...laval,
+      budget: { ...laval.budget, personnel: Math.round(laval.budget.personnel * 1.2) },
+    };
+    expect((await api('PUT', `/${id}/partners/laval`, coordinator, raised, 2)).statusCode).toBe(200);
+    const report = (await api('GET', `/${id}/change-report`, coordinator)).json();
+    expect(report).toMatchObject({ approvalReasons: ['budget-changed'], approval: { status: 'missing' } });
+    const blocked = await api('POST', `/${id}/submit`, coordinator);
+    expect(blocked.statusCode).toBe(409);
+    expect(blocked.json()).toMatchObject({ code: 'APPROVAL_REQUIRED', approvalReasons: ['budget-changed'] });
+
+    const request = await api('POST', `/${id}/change-requests`, coordinator, {
+      reason: 'The Québec cohort doubled; its sequencing costs follow.',
+    });
+    expect(request.statusCode, request.body).toBe(201);
+    // Signed in at the current server time (the clock moved into the full-proposal stage).
+    const office2 = await world.signIn(budgetOffice);
+    const decided = await api('POST', `/${id}/change-requests/${request.json().id}/decision`, office2, {
+      decision: 'approve',
+    });
+    expect(decided.statusCode, decided.body).toBe(200);
+    const submitted = await api('POST', `/${id}/submit`, coordinator);
+    expect(submitted.statusCode, submitted.body).toBe(201);
+
+    // The approval was for these budgets: raising them again needs a new one.
+    const again = { ...raised, budget: { ...raised.budget, personnel: raised.budget.personnel + 100_000 } };
+    expect((await api('PUT', `/${id}/partners/laval`, coordinator, again, 3)).statusCode).toBe(200);
+    const resubmit = await api('POST', `/${id}/submit`, coordinator);
+    expect(resubmit.statusCode).toBe(409);
+    expect(resubmit.json().code).toBe('APPROVAL_REQUIRED');
   });
 });
 

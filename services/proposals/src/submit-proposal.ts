@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { canonicalHash, planWorkflowStep, schema, type DbOrTx, type Stepper } from '@permed/db';
-import type { ProposalStage } from '@permed/domain';
+import { stageChangeRulesOf, type ProposalStage } from '@permed/domain';
 import { AppError, type Principal } from '@permed/http';
 import { actorOf } from '@permed/service-kit';
 import type { OtherProposal } from '@permed/rules';
@@ -158,13 +158,14 @@ export async function submitProposal(
         );
       }
       if (eventType === 'SUBMIT_FULL' && read.baseline) {
-        const changes = changeReport(read.baseline, draft);
+        const changes = changeReport(read.baseline, draft, stageChangeRulesOf(call.definition));
         if (changes.requiresApproval && !(read.approvedConsortia ?? []).includes(changes.consortiumHash)) {
           throw new AppError(
             'APPROVAL_REQUIRED',
-            'The consortium changed since the pre-proposal; request the call office’s approval first',
+            'The full proposal changed what the call asks the call office to approve; request its approval first',
             {
               extensions: {
+                approvalReasons: changes.approvalReasons,
                 partnersAdded: changes.partnersAdded.map((p) => p.id),
                 partnersRemoved: changes.partnersRemoved.map((p) => p.id),
                 coordinatorChanged: changes.coordinatorChanged,

@@ -75,7 +75,7 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
           summary:
             'Changes since the pre-proposal: partners, coordinator, budgets; and the approval they need',
           description:
-            'A consortium change (partner added or removed, coordinator changed) needs the approval of the call office before SUBMIT_FULL; budgets are compared per partner and per currency, never converted. `eligibility` is the pre-check of the full proposal against the current call version.',
+            "What needs the call office's approval before SUBMIT_FULL is the call's choice (`stageChanges` of the call definition): by default a partner added or removed and a changed coordinator; a budget change when the call sets `budgetChangePercent` and a partner's budget, or the total in one currency, moves by more than that share of its pre-proposal amount. `approvalReasons` names what applies (partner-added, partner-removed, coordinator-changed, budget-changed); an approval is given for the consortium (and, for a budget change, the budgets) as requested, so a later change needs a new request. Budgets are compared per partner and per currency, never converted. `eligibility` is the pre-check of the full proposal against the current call version.",
           params: proposalIdParams,
           response: { 200: z.record(z.string(), z.unknown()), ...problems(400, 401, 403, 404, 409) },
         },
@@ -94,7 +94,7 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           tags,
           security,
-          summary: 'Requests to approve consortium changes, newest first',
+          summary: 'Requests to approve the changes of the full proposal, newest first',
           params: proposalIdParams,
           response: { 200: z.array(changeRequestView), ...problems(400, 401, 403, 404) },
         },
@@ -110,7 +110,7 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           tags,
           security,
-          summary: 'Ask the call office to approve the consortium change as it stands (coordinator)',
+          summary: 'Ask the call office to approve the changes as they stand (coordinator)',
           params: proposalIdParams,
           body: z.object({ reason: z.string().trim().min(3).max(4000) }).strict(),
           response: { 201: changeRequestView, ...problems(400, 401, 403, 404, 409) },
@@ -133,7 +133,7 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           tags,
           security,
-          summary: 'Approve or reject a consortium change (call office of the call)',
+          summary: 'Approve or reject the changes of a full proposal (call office of the call)',
           params: z.object({ id: z.uuid(), requestId: z.uuid() }).strict(),
           body: z
             .object({
