@@ -7,7 +7,11 @@ import { and, desc, eq } from 'drizzle-orm';
 import { createBlobStore, type BlobStore } from '@permed/blobs';
 import { schema, sha256Hex } from '@permed/db';
 import {
+  deflateBombPdf,
+  embeddedFilePdf,
   encryptedPdf,
+  hexEscapedOpenActionPdf,
+  javaScriptInObjectStreamPdf,
   htmlNamedPdf,
   launchActionPdf,
   openActionJavaScriptPdf,
@@ -153,6 +157,25 @@ describe('refused uploads leave no file and no row behind', () => {
     ['encrypted', () => encryptedPdf(), 422, 'ENCRYPTED'],
     ['JavaScript on open', () => openActionJavaScriptPdf(), 422, 'ACTIVE_CONTENT'],
     ['Launch action', () => launchActionPdf(), 422, 'ACTIVE_CONTENT'],
+    [
+      'OpenAction spelled with a hex escape (/Open#41ction)',
+      () => hexEscapedOpenActionPdf(),
+      422,
+      'ACTIVE_CONTENT',
+    ],
+    [
+      'JavaScript inside a compressed object stream',
+      () => javaScriptInObjectStreamPdf(),
+      422,
+      'ACTIVE_CONTENT',
+    ],
+    ['an embedded executable', () => embeddedFilePdf(), 422, 'ACTIVE_CONTENT'],
+    [
+      'a 1 GiB deflate bomb in an object stream',
+      () => deflateBombPdf({ location: 'object-stream' }),
+      422,
+      'PARSE_RESOURCE_LIMIT',
+    ],
     ['over the page limit', () => overPageLimitPdf(10), 422, 'TOO_MANY_PAGES'],
     ['truncated', () => truncatedPdf(), 422, 'UNPARSABLE'],
   ];
