@@ -459,10 +459,26 @@ describe('editing under ETags', () => {
       headers: coordinator.auth,
     });
     expect(noEtag.statusCode).toBe(428);
-    const removed = await world.app.inject({
+    // Someone changed the section meanwhile: a removal based on what they read is refused.
+    const changed = await world.app.inject({
+      method: 'PUT',
+      url: `/api/proposals/${id}/partners/umc-utrecht`,
+      headers: { ...coordinator.auth, 'if-match': '"1"' },
+      payload: { ...extra, pi: { ...extra.pi, name: 'Sanne de Vries' } },
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    const stale = await world.app.inject({
       method: 'DELETE',
       url: `/api/proposals/${id}/partners/umc-utrecht`,
       headers: { ...coordinator.auth, 'if-match': '"1"' },
+    });
+    expect(stale.statusCode).toBe(412);
+    expect(stale.headers.etag).toBe('"2"');
+    expect(stale.json()).toMatchObject({ code: 'PRECONDITION_FAILED', currentVersion: 2 });
+    const removed = await world.app.inject({
+      method: 'DELETE',
+      url: `/api/proposals/${id}/partners/umc-utrecht`,
+      headers: { ...coordinator.auth, 'if-match': '"2"' },
     });
     expect(removed.statusCode).toBe(204);
     const gone = await world.app.inject({

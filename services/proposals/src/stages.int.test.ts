@@ -315,12 +315,30 @@ describe("the call's own stage-change rules", () => {
     expect(blocked.statusCode).toBe(409);
     expect(blocked.json()).toMatchObject({ code: 'APPROVAL_REQUIRED', approvalReasons: ['budget-changed'] });
 
-    const request = await api('POST', `/${id}/change-requests`, coordinator, {
-      reason: 'The Québec cohort doubled; its sequencing costs follow.',
-    });
-    expect(request.statusCode, request.body).toBe(201);
     // Signed in at the current server time (the clock moved into the full-proposal stage).
     const office2 = await world.signIn(budgetOffice);
+    // A first request is rejected: the change stays unapproved and the coordinator may ask again.
+    const first = await api('POST', `/${id}/change-requests`, coordinator, { reason: 'More sequencing.' });
+    expect(first.statusCode, first.body).toBe(201);
+    const rejected = await api('POST', `/${id}/change-requests/${first.json().id}/decision`, office2, {
+      decision: 'reject',
+      comment: 'Justify the cost per sample.',
+    });
+    expect(rejected.statusCode, rejected.body).toBe(200);
+    expect(rejected.json()).toMatchObject({
+      status: 'rejected',
+      decisionComment: 'Justify the cost per sample.',
+    });
+    expect((await api('GET', `/${id}/change-report`, coordinator)).json().approval).toEqual({
+      status: 'rejected',
+      requestId: first.json().id,
+    });
+    expect((await api('POST', `/${id}/submit`, coordinator)).statusCode).toBe(409);
+
+    const request = await api('POST', `/${id}/change-requests`, coordinator, {
+      reason: 'The Québec cohort grew by a fifth; sequencing is 2,400 CAD per sample.',
+    });
+    expect(request.statusCode, request.body).toBe(201);
     const decided = await api('POST', `/${id}/change-requests/${request.json().id}/decision`, office2, {
       decision: 'approve',
     });

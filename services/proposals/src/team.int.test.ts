@@ -158,6 +158,31 @@ describe('invitations', () => {
     expect(submit.statusCode).toBe(403);
     const inviteMore = await invite({ email: 'x@example.org', role: 'viewer' }, anna);
     expect(inviteMore.statusCode).toBe(403);
+    const addPartner = await world.app.inject({
+      method: 'POST',
+      url: `/api/proposals/${proposalId}/partners`,
+      headers: anna.auth,
+      payload: { ...samplePartners()[1]!, id: 'anna-extra', coordinator: false },
+    });
+    expect(addPartner.statusCode).toBe(403);
+    const partners = await world.app.inject({ url: `/api/proposals/${proposalId}`, headers: anna.auth });
+    expect(partners.json().partners.map((p: { id: string }) => p.id)).not.toContain('anna-extra');
+  });
+
+  it('lets exactly one of two concurrent redemptions of one token succeed', async () => {
+    const erin = await world.ctx.user([], 'erin');
+    const frank = await world.ctx.user([], 'frank');
+    await invite({ email: erin.email, role: 'viewer' });
+    const token = await tokenSentTo(erin.email);
+    const answers = await Promise.all([accept(token, erin), accept(token, frank)]);
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect(answers.find((r) => r.statusCode === 409)!.json().code).toBe('INVITATION_USED');
+    const members = await world.ctx.db.db
+      .select()
+      .from(schema.proposalMembers)
+      .where(eq(schema.proposalMembers.proposalId, proposalId));
+    const joined = members.filter((m) => m.userId === erin.id || m.userId === frank.id);
+    expect(joined).toHaveLength(1);
   });
 
   it('gives a viewer read access only', async () => {
