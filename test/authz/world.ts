@@ -22,6 +22,7 @@ import { buildPlatform } from '@permed/platform';
 import { createTestContext, type TestContext, type TestUser } from '@permed/testing';
 import type { Live, Refs, Role, Stage } from './matrix-types.ts';
 import { stages } from './matrix-types.ts';
+import { uploadConditions } from '../../services/proposals/src/testing/factories.ts';
 
 const DAY = 24 * 3600 * 1000;
 /** The world starts ten days before the submission deadline. */
@@ -603,25 +604,7 @@ export async function createWorld(): Promise<World> {
     },
     live: {
       refs,
-      async uploadConditions(proposalId): Promise<Record<string, string>> {
-        const [row] = await db
-          .select({ sha256: schema.proposalDocuments.sha256 })
-          .from(schema.proposalDocuments)
-          .innerJoin(
-            schema.proposals,
-            and(
-              eq(schema.proposals.id, schema.proposalDocuments.proposalId),
-              eq(schema.proposals.stage, schema.proposalDocuments.stage),
-            ),
-          )
-          .where(
-            and(
-              eq(schema.proposalDocuments.proposalId, proposalId),
-              eq(schema.proposalDocuments.kind, 'proposal'),
-            ),
-          );
-        return row ? { 'if-match': `"${row.sha256}"` } : { 'if-none-match': '*' };
-      },
+      uploadConditions: (proposalId) => uploadConditions(db, proposalId),
       async headerVersion(proposalId) {
         const [row] = await db
           .select({ v: schema.proposals.draftVersion })

@@ -52,6 +52,18 @@ const submit = (id: string, headers: Record<string, string> = {}, user: TestUser
     headers: { ...user.auth, ...headers },
   });
 
+/** A consortium-wide editor of the proposal (a member with the grant, as an accepted invitation makes). */
+async function consortiumEditor(id: string, name: string): Promise<TestUser> {
+  const editor = await world.ctx.user(
+    [{ role: 'applicant', scopeType: 'proposal', scopeId: id, subRole: 'editor' }],
+    name,
+  );
+  await world.ctx.db.db
+    .insert(schema.proposalMembers)
+    .values({ proposalId: id, userId: editor.id, role: 'editor', partnerId: null, addedAt: NOW });
+  return editor;
+}
+
 async function versionsOf(id: string) {
   return world.ctx.db.db
     .select()
@@ -264,13 +276,7 @@ describe('submission', () => {
 
   it('is coordinator-only: an editor or viewer gets 403, a stranger 404', async () => {
     const id = await readyProposal();
-    const editor = await world.ctx.user(
-      [{ role: 'applicant', scopeType: 'proposal', scopeId: id, subRole: 'editor' }],
-      'editor',
-    );
-    await world.ctx.db.db
-      .insert(schema.proposalMembers)
-      .values({ proposalId: id, userId: editor.id, role: 'editor', partnerId: null, addedAt: NOW });
+    const editor = await consortiumEditor(id, 'editor');
     expect((await submit(id, {}, editor)).statusCode).toBe(403);
     const stranger = await world.ctx.user(
       [{ role: 'applicant', scopeType: 'proposal', scopeId: 'x' }],
@@ -504,13 +510,7 @@ describe('withdrawal', () => {
   it('refuses an editor (403) and a stranger (404), leaving the proposal submitted', async () => {
     const id = await readyProposal();
     expect((await submit(id)).statusCode).toBe(201);
-    const editor = await world.ctx.user(
-      [{ role: 'applicant', scopeType: 'proposal', scopeId: id, subRole: 'editor' }],
-      'withdraw-editor',
-    );
-    await world.ctx.db.db
-      .insert(schema.proposalMembers)
-      .values({ proposalId: id, userId: editor.id, role: 'editor', partnerId: null, addedAt: NOW });
+    const editor = await consortiumEditor(id, 'withdraw-editor');
     const stranger = await world.ctx.user(
       [{ role: 'applicant', scopeType: 'proposal', scopeId: 'x' }],
       'withdraw-stranger',

@@ -64,15 +64,19 @@ beforeAll(async () => {
   await world.publishCall('upload-call');
   await world.publishCall('tiny-call', {}, { documents: { maxPages: 10, maxBytes: 4096 } });
   coordinator = await world.ctx.user([], 'coordinator');
-  proposalId = (
-    await world.app.inject({
-      method: 'POST',
-      url: '/api/proposals',
-      headers: coordinator.auth,
-      payload: completeProposal('upload-call'),
-    })
-  ).json().id;
+  proposalId = await newProposal('upload-call');
 });
+
+/** A complete proposal of the coordinator's in a call; its id. */
+async function newProposal(callSlug: string): Promise<string> {
+  const res = await world.app.inject({
+    method: 'POST',
+    url: '/api/proposals',
+    headers: coordinator.auth,
+    payload: completeProposal(callSlug),
+  });
+  return res.json().id as string;
+}
 afterAll(async () => {
   await world.close();
 });
@@ -199,14 +203,7 @@ describe('refused uploads leave no file and no row behind', () => {
   });
 
   it("refuses a file over the call's size limit with 413, leaving nothing", async () => {
-    const tiny = (
-      await world.app.inject({
-        method: 'POST',
-        url: '/api/proposals',
-        headers: coordinator.auth,
-        payload: completeProposal('tiny-call'),
-      })
-    ).json().id;
+    const tiny = await newProposal('tiny-call');
     const before = await filesUnder(blobRoot);
     const big = Buffer.concat([Buffer.from(await validPdf({ pages: 10 })), Buffer.alloc(8000, 0x20)]);
     const res = await upload(tiny, big);
@@ -340,14 +337,7 @@ describe('no lost uploads: an upload names the document it replaces', () => {
   /** A proposal of its own, so that these tests do not depend on the order of the others. */
   let id: string;
   beforeAll(async () => {
-    id = (
-      await world.app.inject({
-        method: 'POST',
-        url: '/api/proposals',
-        headers: coordinator.auth,
-        payload: completeProposal('upload-call'),
-      })
-    ).json().id;
+    id = await newProposal('upload-call');
   });
   const put = async (bytes: Uint8Array, conditions: Record<string, string>) => {
     const body = multipart(bytes, 'tab.pdf');
