@@ -1,7 +1,14 @@
 import rateLimit from '@fastify/rate-limit';
 import { z } from 'zod';
-import { AppError, authenticated, publicAccess, type FastifyPluginAsyncZod } from '@permed/http';
-import { login, logout, refresh, type AuthDeps, type IssuedTokens } from './sessions.ts';
+import {
+  AppError,
+  authenticated,
+  publicAccess,
+  type FastifyPluginAsyncZod,
+  type Principal,
+} from '@permed/http';
+import { ianaZone } from '@permed/domain';
+import { login, logout, refresh, updateProfile, type AuthDeps, type IssuedTokens } from './sessions.ts';
 
 const tokensResponse = z.object({
   accessToken: z.string(),
@@ -16,6 +23,22 @@ const grantSchema = z.object({
   scopeType: z.string(),
   scopeId: z.string(),
   subRole: z.string().nullable().optional(),
+});
+
+const meResponse = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  displayName: z.string(),
+  timeZone: z.string().nullable().describe('The IANA zone the user reads dates in; null: none chosen'),
+  grants: z.array(grantSchema),
+});
+
+const meOf = (p: Principal): z.infer<typeof meResponse> => ({
+  id: p.userId,
+  email: p.email,
+  displayName: p.displayName,
+  timeZone: p.timeZone ?? null,
+  grants: p.grants,
 });
 
 const toResponse = (t: IssuedTokens) => ({
@@ -93,21 +116,31 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
         config: { access: authenticated },
         schema: {
           tags: ['auth'],
-          summary: 'The signed-in user and its roles',
+          summary: 'The signed-in user, its roles and its settings',
           security: [{ bearerAuth: [] }],
-          response: {
-            200: z.object({
-              id: z.uuid(),
-              email: z.string(),
-              displayName: z.string(),
-              grants: z.array(grantSchema),
-            }),
-          },
+          response: { 200: meResponse },
+        },
+      },
+      async (request) => meOf(request.principal!),
+    );
+
+    app.patch(
+      '/me',
+      {
+        config: { access: authenticated },
+        schema: {
+          tags: ['auth'],
+          summary: "Change the signed-in user's own settings",
+          description:
+            '`timeZone`: the IANA zone the user reads dates in (e.g. "Europe/Madrid"); views that show a deadline in "your zone" use it when the request names none. null clears it.',
+          security: [{ bearerAuth: [] }],
+          body: z.object({ timeZone: ianaZone.nullable() }).strict(),
+          response: { 200: meResponse },
         },
       },
       async (request) => {
-        const p = request.principal!;
-        return { id: p.userId, email: p.email, displayName: p.displayName, grants: p.grants };
+        const { timeZone } = await updateProfile(deps, request.principal!, request.body, request.id);
+        return meOf({ ...request.principal!, timeZone });
       },
     );
   };

@@ -184,7 +184,7 @@ const VERIFIED_TOKENS_MAX = 10_000;
 export const sessionLookup = new PgDialect({ casing: 'snake_case' }).sqlToQuery(
   sql`select s.revoked_at is null and s.expires_at > ${sql.placeholder('now')}::timestamptz
       and u.disabled_at is null as live,
-    u.email, u.display_name as "displayName",
+    u.email, u.display_name as "displayName", u.time_zone as "timeZone",
     (select coalesce(json_agg(json_build_object('role', g.role, 'scopeType', g.scope_type,
        'scopeId', g.scope_id, 'subRole', g.sub_role)), '[]'::json)
      from role_grants g where g.user_id = u.id) as grants
@@ -196,6 +196,7 @@ interface SessionRow {
   live: boolean;
   email: string;
   displayName: string;
+  timeZone: string | null;
   grants: Grant[];
 }
 
@@ -244,6 +245,7 @@ export function createAuthenticator(deps: AuthDeps): Authenticator {
         displayName: row.displayName,
         sessionId: claims.sessionId,
         grants: row.grants,
+        timeZone: row.timeZone,
       };
     },
     async onDenied(request: FastifyRequest, error: AppError): Promise<void> {
@@ -260,4 +262,35 @@ export function createAuthenticator(deps: AuthDeps): Authenticator {
       }).catch((err: unknown) => request.log.error({ err }, 'could not audit a denied access'));
     },
   };
+}
+
+/**
+ * The signed-in user's own settings: the zone it reads dates in (null clears it). Audited; takes
+ * effect on the next request, which reads the user afresh.
+ */
+export async function updateProfile(
+  deps: AuthDeps,
+  principal: Principal,
+  changes: { timeZone: string | null },
+  requestId?: string,
+): Promise<{ timeZone: string | null }> {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(users)
+      .set({ timeZone: changes.timeZone })
+      .where(eq(users.id, principal.userId))
+      .returning({ timeZone: users.timeZone });
+    if (!row) throw new AppError('NOT_FOUND', 'No such user');
+    await recordAudit(tx, {
+      actor: { userId: principal.userId, label: principal.email },
+      action: 'user.profile_changed',
+      targetType: 'user',
+      targetId: principal.userId,
+      requestId: requestId ?? null,
+      details: { timeZone: changes.timeZone },
+      at: now,
+    });
+    return { timeZone: row.timeZone };
+  });
 }

@@ -19,6 +19,8 @@ export interface Principal {
   displayName: string;
   sessionId: string;
   grants: Grant[];
+  /** The IANA zone the user chose to read dates in (absent or null: none chosen). */
+  timeZone?: string | null;
 }
 
 /**

@@ -180,6 +180,41 @@ describe('authentication and authorisation', () => {
     );
   });
 
+  it('lets a user choose the zone it reads dates in, refusing names that are not IANA zones', async () => {
+    const user = await ctx.user([], 'zone-chooser');
+    const me = () => app.inject({ url: '/api/auth/me', headers: user.auth });
+    const patch = (payload: unknown) =>
+      app.inject({ method: 'PATCH', url: '/api/auth/me', headers: user.auth, payload: payload as object });
+    expect((await me()).json()).toMatchObject({ id: user.id, timeZone: null });
+    for (const [payload, path] of [
+      [{ timeZone: 'Mars/Olympus' }, '/timeZone'],
+      [{ timeZone: 42 }, '/timeZone'],
+      [{ timeZone: 'Europe/Madrid', displayName: 'someone else' }, '/displayName'],
+    ] as const) {
+      const refused = await patch(payload);
+      expect(refused.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(refused.json().errors[0]).toMatchObject({ in: 'body', path });
+    }
+    expect((await me()).json().timeZone).toBeNull();
+    const chosen = await patch({ timeZone: 'Europe/Madrid' });
+    expect(chosen.statusCode, chosen.body).toBe(200);
+    expect(chosen.json()).toMatchObject({ id: user.id, timeZone: 'Europe/Madrid' });
+    expect((await me()).json().timeZone).toBe('Europe/Madrid');
+    const audit = await ctx.db.db
+      .select()
+      .from(schema.auditEvents)
+      .where(eq(schema.auditEvents.action, 'user.profile_changed'));
+    expect(audit).toContainEqual(
+      expect.objectContaining({
+        actorUserId: user.id,
+        targetId: user.id,
+        details: { timeZone: 'Europe/Madrid' },
+      }),
+    );
+    expect((await patch({ timeZone: null })).json().timeZone).toBeNull();
+    expect((await me()).json().timeZone).toBeNull();
+  });
+
   it('answers a missing or malformed token with 401 and audits it', async () => {
     const missing = await app.inject('/api/auth/me');
     expect(missing.statusCode).toBe(401);

@@ -66,6 +66,8 @@ export async function listMyProposals(ctx: ProposalsContext, principal: Principa
       .map((g) => g.scopeId),
   );
   const now = ctx.clock.now();
+  // The zone the request names, else the one the user chose (PATCH /api/auth/me), else the call's.
+  zone ??= principal.timeZone ?? undefined;
   const out = [];
   for (const r of rows) {
     if (!granted.has(r.proposal.id)) continue;

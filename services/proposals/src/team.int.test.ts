@@ -318,4 +318,23 @@ describe('my proposals', () => {
       (await world.app.inject({ url: '/api/proposals/mine', headers: nobody.auth })).json().proposals,
     ).toEqual([]);
   });
+  it('uses the zone the user chose when the request names none', async () => {
+    const deadlineZone = async (query = '') =>
+      (await world.app.inject({ url: `/api/proposals/mine${query}`, headers: anna.auth })).json().proposals[0]
+        .nextDeadline;
+    expect(await deadlineZone()).toMatchObject({ zone: 'Europe/Brussels' });
+    const chose = await world.app.inject({
+      method: 'PATCH',
+      url: '/api/auth/me',
+      headers: anna.auth,
+      payload: { timeZone: 'Asia/Tokyo' },
+    });
+    expect(chose.statusCode, chose.body).toBe(200);
+    const inTokyo = await deadlineZone();
+    expect(inTokyo).toMatchObject({ zone: 'Asia/Tokyo' });
+    expect(inTokyo.inZone).toMatch(/\+09:00$/);
+    expect(new Date(inTokyo.inZone).getTime()).toBe(new Date(inTokyo.at).getTime());
+    // A zone in the request still wins.
+    expect(await deadlineZone('?zone=America/Toronto')).toMatchObject({ zone: 'America/Toronto' });
+  });
 });

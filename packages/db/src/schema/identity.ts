@@ -8,6 +8,8 @@ export const users = pgTable(
     email: text().notNull(),
     displayName: text().notNull(),
     passwordHash: text(),
+    /** The IANA zone the user reads dates in (null: none chosen; each view then uses its own default). */
+    timeZone: text(),
     createdAt: timestamp({ withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     disabledAt: timestamp({ withTimezone: true, mode: 'date' }),
   },

@@ -79,7 +79,7 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
           security,
           summary: 'The proposals you belong to, with your role, their state and the next deadline',
           description:
-            "Deadlines are given in UTC, in the call's zone and in `zone` (an IANA zone, default the call's).",
+            "Deadlines are given in UTC, in the call's zone and in `zone`: the IANA zone the request names, else the one the user chose (`PATCH /api/auth/me`), else the call's.",
           querystring: z.object({ zone: ianaZone.optional() }).strict(),
           response: {
             200: z.object({
