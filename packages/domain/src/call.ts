@@ -138,6 +138,7 @@ export const stageChangeRules = z
       .number()
       .min(0)
       .max(1000)
+      .multipleOf(0.01)
       .nullable()
       .default(null)
       .describe(

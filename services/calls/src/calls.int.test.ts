@@ -111,6 +111,31 @@ describe('call definitions and versions', () => {
     expect(stale.json().currentVersion).toBe(2);
   });
 
+  it('reads a version stored before stage-change rules existed as having the defaults', async () => {
+    const def = definition();
+    await publish(def);
+    const [call] = await ctx.db.db.select().from(schema.calls).where(eq(schema.calls.slug, def.slug));
+    await ctx.db.db.execute(
+      sql`update call_versions set definition = definition - 'stageChanges' where call_id = ${call!.id}`,
+    );
+    const amend = (definition: unknown, version: number) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/calls/${def.slug}/versions`,
+        headers: { ...office.auth, 'if-match': `"${version}"` },
+        payload: { reason: 'an amendment', definition },
+      });
+    const same = await amend(def, 1);
+    expect(same.json().code).toBe('NO_CHANGE');
+    const amended = clone(def);
+    amended.funders!.push({ funderId: 'cihr', commitment: { amountMinor: 50_000_000, currency: 'CAD' } });
+    const v2 = await amend(amended, 1);
+    expect(v2.statusCode, v2.body).toBe(201);
+    const paths = (v2.json().changes as { path: string }[]).map((c) => c.path);
+    expect(paths).not.toContainEqual(expect.stringMatching(/^\/stageChanges/));
+    expect(paths).toContain(`/funders/${def.funders!.length}`);
+  });
+
   it('never changes a published version', async () => {
     const def = definition();
     await publish(def);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { budgetTotalMinor, DEFAULT_STAGE_CHANGES, type Partner, type StageChangeRules } from '@permed/domain';
-import { changeReport, consortiumHash } from './change-report.ts';
+import { approvalCovers, changeReport, consortiumHash } from './change-report.ts';
 import { samplePartners } from './testing/sample-partners.ts';
 
 const pool = samplePartners();
@@ -154,17 +154,83 @@ describe('change report', () => {
       ).toEqual([]);
     });
 
-    it('makes the approval cover the budgets, so a larger change after it needs a new one', () => {
+    it('covers with an approval the budgets it was given for, and no larger change after it', () => {
       const plus20 = moved(0, budgetTotalMinor(base[0]!.budget) / 5);
       const plus30 = moved(0, (budgetTotalMinor(base[0]!.budget) * 3) / 10);
       const a = changeReport({ partners: base }, { partners: plus20 }, rules);
       const b = changeReport({ partners: base }, { partners: plus30 }, rules);
       expect(a.approvalReasons).toEqual(['budget-changed']);
-      expect(a.consortiumHash).not.toBe(b.consortiumHash);
-      // Without a budget reason the fingerprint is the consortium's alone, as before budgets counted.
-      const small = changeReport({ partners: base }, { partners: moved(0, 1) }, rules);
-      expect(small.approvalReasons).toEqual([]);
-      expect(small.consortiumHash).toBe(consortiumHash(base));
+      const approved = { consortiumHash: a.consortiumHash, budgetsHash: a.budgetsHash };
+      expect(approvalCovers(a, approved)).toBe(true);
+      expect(approvalCovers(b, approved)).toBe(false);
+      // A request made before budgets could need approval covers no budget change.
+      expect(approvalCovers(a, { ...approved, budgetsHash: null })).toBe(false);
+    });
+
+    it('needs no approval once the change is undone, nor once the call stops asking', () => {
+      const plus20 = moved(0, budgetTotalMinor(base[0]!.budget) / 5);
+      const back = changeReport({ partners: base }, { partners: moved(0, 1) }, rules);
+      expect(back.approvalReasons).toEqual([]);
+      expect(back.requiresApproval).toBe(false);
+      const loosened = changeReport(
+        { partners: base },
+        { partners: plus20 },
+        { ...rules, budgetChangePercent: null },
+      );
+      expect(loosened.requiresApproval).toBe(false);
+    });
+
+    it('checks the consortium and the budgets each against what was approved for it', () => {
+      const utrecht = { ...base[1]!, id: 'umc-utrecht', coordinator: false };
+      const joined = [...base, utrecht];
+      const grown = changeReport({ partners: base }, { partners: joined }, rules);
+      expect(grown.approvalReasons).toEqual(['partner-added', 'budget-changed']);
+      const approved = { consortiumHash: grown.consortiumHash, budgetsHash: grown.budgetsHash };
+      expect(approvalCovers(grown, approved)).toBe(true);
+      // The same consortium asking for more: the consortium part still holds, the budget part not.
+      const more = joined.map((p) =>
+        p.id === 'umc-utrecht' ? { ...p, budget: { ...p.budget, personnel: p.budget.personnel + 1 } } : p,
+      );
+      const after = changeReport({ partners: base }, { partners: more }, rules);
+      expect(after.consortiumHash).toBe(grown.consortiumHash);
+      expect(approvalCovers(after, approved)).toBe(false);
+    });
+
+    it('decides the threshold exactly, in basis points, for any budgets and percentage', () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+          fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+          fc.integer({ min: 0, max: 100_000 }),
+          (before, after, basisPoints) => {
+            const one = (personnel: number): Partner[] => [
+              {
+                ...base[0]!,
+                budget: {
+                  ...base[0]!.budget,
+                  personnel,
+                  consumables: 0,
+                  equipment: 0,
+                  travel: 0,
+                  subcontracting: 0,
+                  overhead: 0,
+                },
+              },
+            ];
+            const r = changeReport(
+              { partners: one(before) },
+              { partners: one(after) },
+              {
+                ...DEFAULT_STAGE_CHANGES,
+                budgetChangePercent: basisPoints / 100,
+              },
+            );
+            const diff = BigInt(after) - BigInt(before);
+            const exceeds = (diff < 0n ? -diff : diff) * 10_000n > BigInt(basisPoints) * BigInt(before);
+            expect(r.approvalReasons.includes('budget-changed')).toBe(exceeds);
+          },
+        ),
+      );
     });
 
     it('is off by default: budgets move freely', () => {

@@ -38,12 +38,37 @@ export interface ChangeReport {
   /** The changes the call says need the call office's approval (empty: none). */
   approvalReasons: ApprovalReason[];
   requiresApproval: boolean;
-  /**
-   * Fingerprint of what an approval is given for: the consortium (partner ids and the coordinator)
-   * and, when a budget change is among the reasons, every partner's budget total too, so that an
-   * approval does not cover a later, larger change.
-   */
+  /** Fingerprint of the consortium (partner ids and the coordinator) an approval is given for. */
   consortiumHash: string;
+  /** Fingerprint of every partner's budget total, for an approval of a budget change. */
+  budgetsHash: string;
+}
+
+/** What an approved request was given for. */
+export interface ApprovedChange {
+  consortiumHash: string;
+  /** Null for requests made before budgets could need approval. */
+  budgetsHash: string | null;
+}
+
+const CONSORTIUM_REASONS: readonly ApprovalReason[] = [
+  'partner-added',
+  'partner-removed',
+  'coordinator-changed',
+];
+
+/**
+ * Whether an approval covers what the report says needs one: the consortium as approved when a
+ * consortium change needs approval, the budgets as approved when a budget change does. A later
+ * change of either needs a new request; undoing a change (or a call that stops asking) needs none.
+ */
+export function approvalCovers(report: ChangeReport, approved: ApprovedChange): boolean {
+  const consortium = report.approvalReasons.some((r) => CONSORTIUM_REASONS.includes(r));
+  const budgets = report.approvalReasons.includes('budget-changed');
+  return (
+    (!consortium || approved.consortiumHash === report.consortiumHash) &&
+    (!budgets || approved.budgetsHash === report.budgetsHash)
+  );
 }
 
 const summary = (p: Partner): PartnerSummary => ({
@@ -53,27 +78,30 @@ const summary = (p: Partner): PartnerSummary => ({
   funderId: p.funderId,
 });
 
-export function consortiumHash(
-  partners: readonly Pick<Partner, 'id' | 'coordinator' | 'budget'>[],
-  withBudgets = false,
-): string {
+export function consortiumHash(partners: readonly Pick<Partner, 'id' | 'coordinator'>[]): string {
   return canonicalHash({
     partners: partners.map((p) => p.id).sort(),
     coordinator: partners.find((p) => p.coordinator)?.id ?? null,
-    ...(withBudgets
-      ? {
-          budgets: partners
-            .map((p) => ({ id: p.id, currency: p.budget.currency, total: budgetTotalMinor(p.budget) }))
-            .sort((a, b) => a.id.localeCompare(b.id)),
-        }
-      : {}),
   });
 }
 
-/** `after` moved from `before` by more than `percent` % of `before` (anything from nothing counts). */
+export function budgetsHash(partners: readonly Pick<Partner, 'id' | 'budget'>[]): string {
+  return canonicalHash(
+    partners
+      .map((p) => ({ id: p.id, currency: p.budget.currency, total: budgetTotalMinor(p.budget) }))
+      .sort((a, b) => a.id.localeCompare(b.id)),
+  );
+}
+
+/**
+ * `after` moved from `before` by more than `percent` % of `before` (anything from nothing counts).
+ * In integers: the percentage has at most two decimals (the call's schema), so it is compared in
+ * basis points, exactly, in BigInt (budgets may exceed 2^53 / 10,000 minor units).
+ */
 function beyond(before: number, after: number, percent: number): boolean {
   if (before === 0) return after !== 0;
-  return Math.abs(after - before) * 100 > percent * before;
+  const basisPoints = BigInt(Math.round(percent * 100));
+  return BigInt(Math.abs(after - before)) * 10_000n > basisPoints * BigInt(before);
 }
 
 /**
@@ -146,6 +174,7 @@ export function changeReport(
     budget: { perPartner, totals: totalLines },
     approvalReasons,
     requiresApproval: approvalReasons.length > 0,
-    consortiumHash: consortiumHash(current.partners, budgetChanged),
+    consortiumHash: consortiumHash(current.partners),
+    budgetsHash: budgetsHash(current.partners),
   };
 }

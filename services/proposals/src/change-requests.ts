@@ -1,10 +1,11 @@
 import { and, desc, eq, inArray, or } from 'drizzle-orm';
+import { formatAmount } from '@permed/allocation';
 import { enqueueOutbox, recordAudit, schema, type DbOrTx } from '@permed/db';
 import { proposalDocument, stageChangeRulesOf, type ProposalDocument } from '@permed/domain';
 import { AppError, hasScope, type Principal } from '@permed/http';
 import { actorOf } from '@permed/service-kit';
 import { contextFromCall, evaluateProposal, type Verdict } from '@permed/rules';
-import { changeReport, type ChangeReport } from './change-report.ts';
+import { approvalCovers, changeReport, type ChangeReport } from './change-report.ts';
 import type { ProposalsContext } from './deps.ts';
 import { callOf, requireCoordinator, resolveProposalAccess } from './proposal-access.ts';
 import { draftOf, lastVersionOfStage, listPartners, lockProposal } from './proposal-store.ts';
@@ -26,7 +27,7 @@ function approvalOf(
   requests: readonly ChangeRequestRow[],
 ): ChangeReportView['approval'] {
   if (!report.requiresApproval) return { status: 'not-needed', requestId: null };
-  const forThis = requests.filter((r) => r.consortiumHash === report.consortiumHash);
+  const forThis = requests.filter((r) => approvalCovers(report, r));
   const pick = (s: ChangeRequestRow['status']) => forThis.find((r) => r.status === s);
   const found = pick('approved') ?? pick('pending') ?? pick('rejected');
   return found ? { status: found.status, requestId: found.id } : { status: 'missing', requestId: null };
@@ -112,6 +113,7 @@ export async function requestChangeApproval(
         proposalId,
         callId: access.proposal.callId,
         consortiumHash: view.consortiumHash,
+        budgetsHash: view.budgetsHash,
         changes: changes,
         reason,
         status: 'pending',
@@ -124,7 +126,12 @@ export async function requestChangeApproval(
       action: 'proposal.change_requested',
       targetType: 'proposal',
       targetId: proposalId,
-      details: { requestId: row!.id, consortiumHash: view.consortiumHash },
+      details: {
+        requestId: row!.id,
+        approvalReasons: view.approvalReasons,
+        consortiumHash: view.consortiumHash,
+        budgetsHash: view.budgetsHash,
+      },
       at: now,
     });
     const office = await tx
@@ -148,12 +155,20 @@ export async function requestChangeApproval(
         kind: 'mail',
         payload: {
           to: o.email,
-          subject: `Consortium change to approve: ${access.proposal.acronym}`,
+          subject: `Full-proposal changes to approve: ${access.proposal.acronym}`,
           text: [
-            `The coordinator of ${access.proposal.acronym} asks to change the consortium for the full proposal.`,
+            `The coordinator of ${access.proposal.acronym} asks the call office to approve changes since the pre-proposal.`,
+            `Needs approval: ${view.approvalReasons.join(', ')}`,
             `Added: ${view.partnersAdded.map((p) => `${p.id} (${p.organisation}, ${p.country})`).join(', ') || 'none'}`,
             `Removed: ${view.partnersRemoved.map((p) => `${p.id} (${p.organisation}, ${p.country})`).join(', ') || 'none'}`,
             `Coordinator: ${view.coordinatorChanged ? `${view.coordinatorChanged.from} → ${view.coordinatorChanged.to}` : 'unchanged'}`,
+            `Budget totals: ${view.budget.totals.map((t) => `${formatAmount({ currency: t.currency, amountMinor: t.before })} → ${formatAmount({ currency: t.currency, amountMinor: t.after })}`).join('; ') || 'none'}`,
+            ...view.budget.perPartner
+              .filter((l) => l.change !== 0)
+              .map(
+                (l) =>
+                  `  ${l.partnerId}: ${l.before === null ? '—' : formatAmount({ currency: l.currency, amountMinor: l.before })} → ${l.after === null ? '—' : formatAmount({ currency: l.currency, amountMinor: l.after })}`,
+              ),
             `Reason: ${reason}`,
           ].join('\n'),
         },
@@ -222,8 +237,8 @@ export async function decideChangeRequest(
         kind: 'mail',
         payload: {
           to: coordinator.email,
-          subject: `Consortium change ${status}`,
-          text: `The call office ${status} the consortium change of your full proposal.${decision.comment ? `\n\nComment: ${decision.comment}` : ''}`,
+          subject: `Full-proposal changes ${status}`,
+          text: `The call office ${status} the changes of your full proposal since the pre-proposal.${decision.comment ? `\n\nComment: ${decision.comment}` : ''}`,
         },
         at: now,
         dedupeKey: `change-decision:${requestId}`,

@@ -320,6 +320,15 @@ describe("the call's own stage-change rules", () => {
     // A first request is rejected: the change stays unapproved and the coordinator may ask again.
     const first = await api('POST', `/${id}/change-requests`, coordinator, { reason: 'More sequencing.' });
     expect(first.statusCode, first.body).toBe(201);
+    // The call office is told what to decide on: the reason for approval and the budget lines.
+    const [mail] = (
+      await world.ctx.db.db.select().from(schema.outbox).where(eq(schema.outbox.kind, 'mail'))
+    ).filter(
+      (m) => m.payload.to === budgetOffice.email.toLowerCase() && m.dedupeKey?.startsWith('change-request:'),
+    );
+    expect(mail?.payload.subject).toMatch(/^Full-proposal changes to approve: /);
+    expect(String(mail?.payload.text)).toContain('Needs approval: budget-changed');
+    expect(String(mail?.payload.text)).toMatch(/laval: CAD\s325,000\.00 → CAD\s385,000\.00/);
     const rejected = await api('POST', `/${id}/change-requests/${first.json().id}/decision`, office2, {
       decision: 'reject',
       comment: 'Justify the cost per sample.',

@@ -51,7 +51,8 @@ export interface SubmissionRead {
   replaySeq: number | null;
   /** Full proposals only: the last pre-proposal version's document. */
   baseline: { partners: Partner[] } | null;
-  approvedConsortia: string[] | null;
+  /** Full proposals only: what the call office's approved change requests were given for. */
+  approvals: { consortiumHash: string; budgetsHash: string | null }[] | null;
 }
 
 /**
@@ -85,8 +86,9 @@ export const readForSubmission = preparedStatement<
        (select v.document from proposal_versions v where v.proposal_id = p.id and v.stage = 'pre-proposal'
          order by v.seq desc limit 1) end) as baseline,
     (case when p.stage = 'full-proposal' then
-       (select json_agg(r.consortium_hash) from proposal_change_requests r
-         where r.proposal_id = p.id and r.status = 'approved') end) as "approvedConsortia"
+       (select json_agg(json_build_object('consortiumHash', r.consortium_hash, 'budgetsHash', r.budgets_hash))
+         from proposal_change_requests r
+         where r.proposal_id = p.id and r.status = 'approved') end) as approvals
   from proposals p
   join calls c on c.id = p.call_id
   join workflow_instances wi on wi.kind = 'proposal' and wi.subject_id = p.id::text

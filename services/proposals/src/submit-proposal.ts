@@ -6,7 +6,7 @@ import { actorOf } from '@permed/service-kit';
 import type { OtherProposal } from '@permed/rules';
 import { step, type EventOf, type ProposalState } from '@permed/workflow';
 import { instantMs, submissionStage, type CallContext } from './call-context.ts';
-import { changeReport } from './change-report.ts';
+import { approvalCovers, changeReport } from './change-report.ts';
 import type { ProposalsContext } from './deps.ts';
 import { draftDocument, storedHeader } from './draft-schema.ts';
 import { deadlinePassed, stageNotOpen } from './editing-window.ts';
@@ -159,7 +159,7 @@ export async function submitProposal(
       }
       if (eventType === 'SUBMIT_FULL' && read.baseline) {
         const changes = changeReport(read.baseline, draft, stageChangeRulesOf(call.definition));
-        if (changes.requiresApproval && !(read.approvedConsortia ?? []).includes(changes.consortiumHash)) {
+        if (changes.requiresApproval && !(read.approvals ?? []).some((a) => approvalCovers(changes, a))) {
           throw new AppError(
             'APPROVAL_REQUIRED',
             'The full proposal changed what the call asks the call office to approve; request its approval first',

@@ -16,6 +16,11 @@ export const proposalChangeRequests = pgTable(
       .references(() => proposals.id),
     callId: uuid().notNull(),
     consortiumHash: text().notNull(),
+    /**
+     * Fingerprint of every partner's budget total when the request was made (null: requests made
+     * before budgets could need approval). An approval covers a budget change only while it matches.
+     */
+    budgetsHash: text(),
     /** The change report at the time of the request. */
     changes: jsonb().$type<Record<string, unknown>>().notNull(),
     reason: text().notNull(),

@@ -1,0 +1,1 @@
+ALTER TABLE "proposal_change_requests" ADD COLUMN "budgets_hash" text;
