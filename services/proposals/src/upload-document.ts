@@ -50,7 +50,15 @@ function badPrecondition(header: 'if-match' | 'if-none-match', message: string):
   });
 }
 
-/** Reads the upload's precondition (RFC 9110 §13.1): one of If-Match with strong ETags, or If-None-Match: *. */
+/** One entity-tag of RFC 9110 §8.8.3: optionally weak, then a quoted string of etagc characters. */
+const ENTITY_TAG = /^(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"$/;
+
+/**
+ * Reads the upload's precondition (RFC 9110 §13.1): If-Match with a list of entity-tags, or
+ * If-None-Match: *. If-Match compares strongly, so a weak tag, or a well-formed one that is not a
+ * document's hash, simply never matches (412); empty list elements are ignored. `If-Match: *`
+ * ("whatever is there") is refused: an upload names the document it replaces.
+ */
 export function documentPrecondition(headers: DocumentPreconditionHeaders): DocumentPrecondition {
   const ifMatch = headerValue(headers.ifMatch);
   const ifNoneMatch = headerValue(headers.ifNoneMatch);
@@ -75,18 +83,22 @@ export function documentPrecondition(headers: DocumentPreconditionHeaders): Docu
       'Send If-Match with the ETag of the document you replace, or If-None-Match: * for the first one',
     );
   }
-  const tags = new Set<string>();
-  for (const item of ifMatch.split(',')) {
-    const m = /^\s*"([0-9a-fA-F]{64})"\s*$/.exec(item);
-    if (!m) {
-      throw badPrecondition(
-        'if-match',
-        'If-Match must name the document you replace by its ETag, "<sha256>" (a strong ETag; * is not accepted)',
-      );
-    }
-    tags.add(m[1]!.toLowerCase());
+  if (ifMatch === '*') {
+    throw badPrecondition(
+      'if-match',
+      'If-Match: * is not accepted: name the document you replace by its ETag, "<sha256>"',
+    );
   }
-  return { sha256: tags };
+  const items = ifMatch
+    .split(',')
+    .map((i) => i.trim())
+    .filter((i) => i !== '');
+  const parsed = items.map((item) => ENTITY_TAG.exec(item));
+  if (parsed.length === 0 || parsed.some((m) => m === null)) {
+    throw badPrecondition('if-match', 'If-Match must be a list of ETags, e.g. "<sha256>"');
+  }
+  // Strong comparison: a weak tag matches nothing; hashes are compared in lower case.
+  return { sha256: new Set(parsed.flatMap((m) => (m![1] === undefined ? [m![2]!.toLowerCase()] : []))) };
 }
 
 /** The hash of the document now in the slot (null: none). */

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, desc, eq } from 'drizzle-orm';
 import { createBlobStore, type BlobStore } from '@permed/blobs';
+import { createPdfInspector, type PdfInspector } from '@permed/documents';
 import { schema, sha256Hex } from '@permed/db';
 import {
   deflateBombPdf,
@@ -50,6 +51,24 @@ function observedStore(root: string) {
   return { store, outcomes };
 }
 
+/**
+ * While set, every inspection waits until `count` of them have arrived: concurrent uploads are
+ * then all past their early checks (and their files spooled) before any of them reaches its
+ * transaction.
+ */
+let gate: { arrive(): Promise<void> } | null = null;
+function gateFor(count: number) {
+  let arrived = 0;
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return {
+    async arrive() {
+      if (++arrived >= count) open();
+      await opened;
+    },
+  };
+}
+
 let world: World;
 let coordinator: TestUser;
 let proposalId: string;
@@ -60,7 +79,14 @@ beforeAll(async () => {
   const dir = path.join((await import('node:os')).tmpdir(), `uploads-${Date.now()}`);
   blobRoot = path.join(dir, 'blobs');
   observed = observedStore(blobRoot);
-  world = await createWorld({ extras: { blobs: observed.store } });
+  const real = createPdfInspector({ concurrency: 2 });
+  const inspector: PdfInspector = {
+    async inspect(input, limits) {
+      await gate?.arrive();
+      return real.inspect(input, limits);
+    },
+  };
+  world = await createWorld({ extras: { blobs: observed.store, inspector } });
   await world.publishCall('upload-call');
   await world.publishCall('tiny-call', {}, { documents: { maxPages: 10, maxBytes: 4096 } });
   coordinator = await world.ctx.user([], 'coordinator');
@@ -233,9 +259,9 @@ describe('refused uploads leave no file and no row behind', () => {
       },
       payload: `--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${boundary}--\r\n`,
     });
-    expect(fieldOnly.statusCode).toBeGreaterThanOrEqual(400);
-    expect(fieldOnly.statusCode).toBeLessThan(500);
+    expect(fieldOnly.statusCode).toBe(400);
     expect(fieldOnly.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(fieldOnly.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: '/file' }] });
   });
 
   it('refuses a second file part (one file per request), keeping neither file', async () => {
@@ -392,8 +418,8 @@ describe('no lost uploads: an upload names the document it replaces', () => {
 
   it.each([
     ['If-Match: *', { 'if-match': '*' }, '/if-match'],
-    ['a weak ETag', { 'if-match': `W/"${'a'.repeat(64)}"` }, '/if-match'],
-    ['a version number', { 'if-match': '"3"' }, '/if-match'],
+    ['an unquoted ETag', { 'if-match': 'a'.repeat(64) }, '/if-match'],
+    ['a list of commas only', { 'if-match': ' , ,' }, '/if-match'],
     ['If-None-Match with an ETag', { 'if-none-match': `"${'a'.repeat(64)}"` }, '/if-none-match'],
     ['both headers', { 'if-match': `"${'a'.repeat(64)}"`, 'if-none-match': '*' }, '/if-none-match'],
   ])('refuses %s with 400 at the header', async (_name, conditions, path) => {
@@ -404,15 +430,55 @@ describe('no lost uploads: an upload names the document it replaces', () => {
     expect(await documentRows(id)).toEqual(before);
   });
 
+  it('compares If-Match strongly: a weak or foreign ETag is a 412, a list matches by any of its tags', async () => {
+    const [current] = await documentRows(id);
+    for (const conditions of [
+      { 'if-match': `W/"${current!.sha256}"` },
+      { 'if-match': '"3"' },
+      { 'if-match': `"${'a'.repeat(64)}"` },
+    ]) {
+      const res = await put(await validPdf(), conditions);
+      expect(res.statusCode, JSON.stringify(conditions)).toBe(412);
+      expect(res.headers.etag).toBe(`"${current!.sha256}"`);
+    }
+    const next = await validPdf({ pages: 6 });
+    const listed = await put(next, { 'if-match': `"${'b'.repeat(64)}", , "${current!.sha256}"` });
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(await documentRows(id)).toMatchObject([{ sha256: sha256Hex(next) }]);
+  });
+
+  it('refuses If-Match on an empty slot (412 without an ETag), closing the connection unread', async () => {
+    const empty = await newProposal('upload-call');
+    const attempts = observed.outcomes.length;
+    const res = await world.app.inject({
+      method: 'PUT',
+      url: `/api/proposals/${empty}/documents/annex`,
+      headers: {
+        ...coordinator.auth,
+        ...multipart(await validPdf()).headers,
+        'if-match': `"${'c'.repeat(64)}"`,
+      },
+      payload: multipart(await validPdf()).payload,
+    });
+    expect(res.statusCode).toBe(412);
+    expect(res.json()).toMatchObject({ code: 'PRECONDITION_FAILED', currentSha256: null });
+    expect(res.headers.etag).toBeUndefined();
+    expect(res.headers.connection).toBe('close');
+    expect(observed.outcomes.length).toBe(attempts);
+  });
+
   it('lets exactly one of two tabs replace the same document; the other gets 412 and leaves no file', async () => {
     const [current] = await documentRows(id);
     const a = await validPdf({ pages: 7 });
     const b = await validPdf({ pages: 8 });
     const filesBefore = await filesUnder(blobRoot);
+    // Both pass the early check and are inspected before either writes: only the check under the
+    // proposal's lock can tell them apart.
+    gate = gateFor(2);
     const answers = await Promise.all([
       put(a, { 'if-match': `"${current!.sha256}"` }),
       put(b, { 'if-match': `"${current!.sha256}"` }),
-    ]);
+    ]).finally(() => (gate = null));
     expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 412]);
     const winner = answers[0].statusCode === 200 ? a : b;
     const loser = winner === a ? b : a;

@@ -29,6 +29,16 @@ export function uploadRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       limits: { files: 1, fields: 0, parts: 1, fileSize: 100 * MiB, headerPairs: 50, fieldNameSize: 100 },
     });
 
+    // An upload refused before its body was read (401/403/404/409/428/412...) closes the connection:
+    // otherwise Node would keep receiving and discarding the rest of a file of up to the call's
+    // size limit, to reuse the connection.
+    app.addHook('onSend', (request, reply, payload, done) => {
+      if (request.method === 'PUT' && reply.statusCode >= 400 && !request.raw.readableEnded) {
+        void reply.header('connection', 'close');
+      }
+      done(null, payload);
+    });
+
     app.put(
       '/:id/documents/:kind',
       {
@@ -39,7 +49,7 @@ export function uploadRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
           summary:
             'Upload the PDF of this stage (kind "proposal", required) or an annex; replaces the previous one',
           description:
-            'Conditional, so that two people cannot silently replace each other\'s file: send `If-None-Match: *` for the first document of this kind, or `If-Match: "<sha256>"` (the ETag the download and this route answer with; `sha256` in the proposal\'s documents) to replace that document. Without either: 428; when the slot holds something else: 412 with the current ETag. ' +
+            'Conditional, so that two people cannot silently replace each other\'s file: send `If-None-Match: *` for the first document of this kind, or `If-Match: "<sha256>"` (the ETag the download and this route answer with; `sha256` in the proposal\'s documents) to replace that document (`If-Match: *` is refused). Without either: 428; when the slot holds something else: 412 with the current ETag — also for a retry whose first attempt landed, which the client recognises by the ETag of its own file. ' +
             "multipart/form-data with exactly one file part (anything after it: 400 TOO_MANY_PARTS). Checked by content, never by name: the file must start with %PDF-, parse within time and memory limits, not be encrypted, carry no JavaScript/launch/embedded files, and keep within the call's page and size limits (documents.maxPages, documents.maxBytes, default 10 MiB). Refusals: 413 TOO_LARGE, 415 NOT_A_PDF, 422 with `reason` (UNPARSABLE, ENCRYPTED, ACTIVE_CONTENT, TOO_MANY_PAGES, PARSE_TIMEOUT, PARSE_RESOURCE_LIMIT). The file name is sanitised and kept as metadata only.",
           params: documentParams,
           consumes: ['multipart/form-data'],
@@ -64,8 +74,12 @@ export function uploadRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
             const parts = request.parts({
               limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1 },
             });
-            const first = await parts.next();
-            if (first.done || first.value.type !== 'file') return undefined;
+            // A field before the file trips the no-fields limit: that is a body without a file part.
+            const first = await parts.next().catch((error: unknown) => {
+              if (PART_LIMITS.has((error as { code?: string }).code ?? '')) return null;
+              throw error;
+            });
+            if (first === null || first.done || first.value.type !== 'file') return undefined;
             const data = first.value;
             return {
               stream: data.file,
