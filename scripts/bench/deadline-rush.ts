@@ -357,6 +357,9 @@ async function bareSqlSubmits(
     });
     latencies.push(performance.now() - t0);
   };
+  // Open the pool's connections first, so that the CPU of starting PostgreSQL backends is not
+  // counted as the transactions'.
+  await Promise.all(Array.from({ length: poolMax }, () => db.execute(sql`select pg_sleep(0.05)`)));
   const pgBefore = await postgresTicks();
   const cpuBefore = process.cpuUsage();
   const t0 = performance.now();
@@ -418,7 +421,7 @@ async function machineTicks(): Promise<{ busy: number; total: number }> {
 const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
 /** CPU ms per acknowledged submit of a run, from a share of one core over the run. */
 const perSubmit = (run: { acknowledged: Map<string, number>; elapsed: number }, share: number) =>
-  ((share * run.elapsed * 1000) / run.acknowledged.size).toFixed(2);
+  run.acknowledged.size === 0 ? 'n/a' : ((share * run.elapsed * 1000) / run.acknowledged.size).toFixed(2);
 
 interface RushRun {
   acknowledged: Map<string, number>;
