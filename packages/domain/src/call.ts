@@ -148,16 +148,7 @@ export const stageChangeRules = z
   .strict();
 export type StageChangeRules = z.infer<typeof stageChangeRules>;
 
-export const DEFAULT_STAGE_CHANGES: StageChangeRules = {
-  partnerAdded: 'approval',
-  partnerRemoved: 'approval',
-  coordinatorChanged: 'approval',
-  budgetChangePercent: null,
-};
-
-/** The call's stage-change rules; a call version stored before they existed has the defaults. */
-export const stageChangeRulesOf = (definition: { stageChanges?: StageChangeRules }): StageChangeRules =>
-  definition.stageChanges ?? DEFAULT_STAGE_CHANGES;
+export const DEFAULT_STAGE_CHANGES: StageChangeRules = stageChangeRules.parse({});
 
 export const callDefinitionInput = z
   .object({
@@ -317,6 +308,16 @@ export type ParsedCallDefinitionInput = z.output<typeof callDefinitionInput>;
 
 /** The canonical stored form: every time as a UTC instant plus its zone. */
 export type CallDefinition = Omit<ParsedCallDefinitionInput, 'stages'> & { stages: Stage[] };
+
+/**
+ * A call definition as stored in a call version (JSON written when it was published). A version
+ * stored before a later setting existed reads with that setting's default, so no reader has to
+ * know which settings are newer than which versions.
+ */
+export function storedCallDefinition(stored: unknown): CallDefinition {
+  const definition = stored as CallDefinition & { stageChanges?: StageChangeRules };
+  return { ...definition, stageChanges: definition.stageChanges ?? DEFAULT_STAGE_CHANGES };
+}
 
 export function canonicalCallDefinition(input: ParsedCallDefinitionInput): CallDefinition {
   return {

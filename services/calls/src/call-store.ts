@@ -1,6 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { schema, type DbOrTx } from '@permed/db';
-import type { CallDefinition } from '@permed/domain';
+import { storedCallDefinition, type CallDefinition } from '@permed/domain';
 import { AppError } from '@permed/http';
 
 const { calls, callVersions } = schema;
@@ -27,7 +27,7 @@ export async function requirePublishedCall(
   const call = await findCallBySlug(db, slug);
   if (!call || call.currentVersion === null) throw new AppError('NOT_FOUND', `No published call ${slug}`);
   const version = await requireVersion(db, call.id, call.currentVersion);
-  return { call, version, definition: version.definition as unknown as CallDefinition };
+  return { call, version, definition: storedCallDefinition(version.definition) };
 }
 
 export async function requireVersion(db: DbOrTx, callId: string, version: number): Promise<CallVersionRow> {

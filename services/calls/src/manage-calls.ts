@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import fastJsonPatch from 'fast-json-patch';
 import { canonicalHash, recordAudit, schema, type Actor, type Db } from '@permed/db';
-import { stageChangeRulesOf, type CallDefinition, type Clock } from '@permed/domain';
+import { storedCallDefinition, type CallDefinition, type Clock } from '@permed/domain';
 import { AppError } from '@permed/http';
 import { advanceWorkflow } from '@permed/service-kit';
 import { grantRole } from '@permed/auth';
@@ -259,10 +259,8 @@ export async function amendCall(
       .select()
       .from(callVersions)
       .where(and(eq(callVersions.callId, call.id), eq(callVersions.version, call.currentVersion!)));
-    const stored = prev!.definition as unknown as CallDefinition;
-    // A version stored before a setting existed reads as the setting's default: amending it is not
-    // a change of that setting (nor a diff line nobody made).
-    const previous: CallDefinition = { ...stored, stageChanges: stageChangeRulesOf(stored) };
+    // Read with the defaults of settings newer than it: amending it is no change of those.
+    const previous = storedCallDefinition(prev!.definition);
     if (canonicalHash(previous) === canonicalHash(definition)) {
       throw new AppError('NO_CHANGE', 'Nothing changed: a new version needs a change');
     }

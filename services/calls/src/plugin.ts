@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { schema } from '@permed/db';
-import { callDefinitionInput, ianaZone, type CallDefinition } from '@permed/domain';
+import { callDefinitionInput, ianaZone, storedCallDefinition } from '@permed/domain';
 import { AppError, anyOf, publicAccess, requireScope, type FastifyPluginAsyncZod } from '@permed/http';
 import { describeRule } from '@permed/rules';
 import { actorOf, ifMatchVersion, type ServiceDeps } from '@permed/service-kit';
@@ -64,7 +64,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
           .where(isNotNull(schema.calls.currentVersion))
           .orderBy(desc(schema.callVersions.publishedAt));
         return rows.map((r) => {
-          const d = r.version.definition as unknown as CallDefinition;
+          const d = storedCallDefinition(r.version.definition);
           return {
             slug: r.call.slug,
             title: d.title,

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { schema, type DbOrTx } from '@permed/db';
-import type { CallDefinition, ProposalStage } from '@permed/domain';
+import { storedCallDefinition, type CallDefinition, type ProposalStage } from '@permed/domain';
 import { AppError } from '@permed/http';
 import { eligibilityCallFromDefinition, type EligibilityCall } from '@permed/rules';
 
@@ -68,7 +68,7 @@ export async function projectVersion(db: DbOrTx, callId: string, version: number
     .from(callVersions)
     .where(and(eq(callVersions.callId, callId), eq(callVersions.version, version)));
   if (!row) throw new AppError('NOT_FOUND', `No version ${version} of this call`);
-  const definition = row.definition as unknown as CallDefinition;
+  const definition = storedCallDefinition(row.definition);
   const ids = definition.funders.map((f) => f.funderId);
   const registry = ids.length ? await db.select().from(funders).where(inArray(funders.id, ids)) : [];
   const eligibilityCall = eligibilityCallFromDefinition(

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { schema, type DbOrTx } from '@permed/db';
-import { inZone, type CallDefinition, type StageKind } from '@permed/domain';
+import { inZone, storedCallDefinition, type CallDefinition, type StageKind } from '@permed/domain';
 import {
   DEFAULT_TIE_BREAK,
   stageCriteria,
@@ -42,7 +42,7 @@ export async function requireCallContext(db: DbOrTx, callId: string): Promise<Ca
     callId,
     slug: call.slug,
     callVersion: version.version,
-    definition: version.definition as unknown as CallDefinition,
+    definition: storedCallDefinition(version.definition),
   };
 }
 

@@ -1,6 +1,13 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { schema, type DbOrTx } from '@permed/db';
-import { type CallDefinition, type ProposalStage, type Stage, type StageKind, stageOf } from '@permed/domain';
+import {
+  storedCallDefinition,
+  type CallDefinition,
+  type ProposalStage,
+  type Stage,
+  type StageKind,
+  stageOf,
+} from '@permed/domain';
 import { AppError } from '@permed/http';
 import { eligibilityCallFromDefinition, type EligibilityCall } from '@permed/rules';
 
@@ -74,7 +81,7 @@ async function load(db: DbOrTx, callId: string, version: number): Promise<CallCo
     .where(and(eq(schema.callVersions.callId, callId), eq(schema.callVersions.version, version)));
   if (!row) throw new AppError('NOT_FOUND', `No version ${version} of this call`);
   const slug = row.slug;
-  const definition = row.definition as unknown as CallDefinition;
+  const definition = storedCallDefinition(row.definition);
   const ids = definition.funders.map((f) => f.funderId);
   const registry = ids.length
     ? await db.select().from(schema.funders).where(inArray(schema.funders.id, ids))

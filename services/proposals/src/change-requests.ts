@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, or } from 'drizzle-orm';
 import { formatAmount } from '@permed/allocation';
 import { enqueueOutbox, recordAudit, schema, type DbOrTx } from '@permed/db';
-import { proposalDocument, stageChangeRulesOf, type ProposalDocument } from '@permed/domain';
+import { proposalDocument, type ProposalDocument } from '@permed/domain';
 import { AppError, hasScope, type Principal } from '@permed/http';
 import { actorOf } from '@permed/service-kit';
 import { contextFromCall, evaluateProposal, type Verdict } from '@permed/rules';
@@ -32,6 +32,10 @@ function approvalOf(
   const found = pick('approved') ?? pick('pending') ?? pick('rejected');
   return found ? { status: found.status, requestId: found.id } : { status: 'missing', requestId: null };
 }
+
+/** An amount for the call office's e-mail; a partner not in one version has none there. */
+const money = (currency: string, amountMinor: number | null): string =>
+  amountMinor === null ? '—' : formatAmount({ currency, amountMinor });
 
 async function requestsOf(db: DbOrTx, proposalId: string): Promise<ChangeRequestRow[]> {
   return db
@@ -64,7 +68,7 @@ export async function readChangeReport(
   const report = changeReport(
     base.document as unknown as ProposalDocument,
     draft,
-    stageChangeRulesOf(call.definition),
+    call.definition.stageChanges,
   );
   const parsed = proposalDocument.safeParse(draft);
   return {
@@ -162,13 +166,10 @@ export async function requestChangeApproval(
             `Added: ${view.partnersAdded.map((p) => `${p.id} (${p.organisation}, ${p.country})`).join(', ') || 'none'}`,
             `Removed: ${view.partnersRemoved.map((p) => `${p.id} (${p.organisation}, ${p.country})`).join(', ') || 'none'}`,
             `Coordinator: ${view.coordinatorChanged ? `${view.coordinatorChanged.from} → ${view.coordinatorChanged.to}` : 'unchanged'}`,
-            `Budget totals: ${view.budget.totals.map((t) => `${formatAmount({ currency: t.currency, amountMinor: t.before })} → ${formatAmount({ currency: t.currency, amountMinor: t.after })}`).join('; ') || 'none'}`,
+            `Budget totals: ${view.budget.totals.map((t) => `${money(t.currency, t.before)} → ${money(t.currency, t.after)}`).join('; ') || 'none'}`,
             ...view.budget.perPartner
               .filter((l) => l.change !== 0)
-              .map(
-                (l) =>
-                  `  ${l.partnerId}: ${l.before === null ? '—' : formatAmount({ currency: l.currency, amountMinor: l.before })} → ${l.after === null ? '—' : formatAmount({ currency: l.currency, amountMinor: l.after })}`,
-              ),
+              .map((l) => `  ${l.partnerId}: ${money(l.currency, l.before)} → ${money(l.currency, l.after)}`),
             `Reason: ${reason}`,
           ].join('\n'),
         },

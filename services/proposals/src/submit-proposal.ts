@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { canonicalHash, planWorkflowStep, schema, type DbOrTx, type Stepper } from '@permed/db';
-import { stageChangeRulesOf, type ProposalStage } from '@permed/domain';
+import type { ProposalStage } from '@permed/domain';
 import { AppError, type Principal } from '@permed/http';
 import { actorOf } from '@permed/service-kit';
 import type { OtherProposal } from '@permed/rules';
@@ -158,7 +158,7 @@ export async function submitProposal(
         );
       }
       if (eventType === 'SUBMIT_FULL' && read.baseline) {
-        const changes = changeReport(read.baseline, draft, stageChangeRulesOf(call.definition));
+        const changes = changeReport(read.baseline, draft, call.definition.stageChanges);
         if (changes.requiresApproval && !(read.approvals ?? []).some((a) => approvalCovers(changes, a))) {
           throw new AppError(
             'APPROVAL_REQUIRED',
