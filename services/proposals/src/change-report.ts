@@ -157,16 +157,16 @@ export function changeReport(
     percent !== null &&
     (perPartner.some((l) => l.before !== null && l.after !== null && beyond(l.before, l.after, percent)) ||
       totalLines.some((t) => beyond(t.before, t.after, percent)));
-  const approvalReasons: ApprovalReason[] = [
-    ...(partnersAdded.length > 0 && rules.partnerAdded === 'approval' ? (['partner-added'] as const) : []),
-    ...(partnersRemoved.length > 0 && rules.partnerRemoved === 'approval'
-      ? (['partner-removed'] as const)
-      : []),
-    ...(coordinatorChanged !== null && rules.coordinatorChanged === 'approval'
-      ? (['coordinator-changed'] as const)
-      : []),
-    ...(budgetChanged ? (['budget-changed'] as const) : []),
-  ];
+  const approvalReasons = (
+    [
+      ['partner-added', partnersAdded.length > 0 && rules.partnerAdded === 'approval'],
+      ['partner-removed', partnersRemoved.length > 0 && rules.partnerRemoved === 'approval'],
+      ['coordinator-changed', coordinatorChanged !== null && rules.coordinatorChanged === 'approval'],
+      ['budget-changed', budgetChanged],
+    ] as const
+  )
+    .filter(([, needed]) => needed)
+    .map(([reason]): ApprovalReason => reason);
   return {
     partnersAdded,
     partnersRemoved,

@@ -106,6 +106,26 @@ export async function findPartner(
   return row ?? null;
 }
 
+/** The document of one kind in a stage (null: none uploaded). */
+export async function findDocument(
+  db: DbOrTx,
+  proposalId: string,
+  stage: ProposalStage,
+  kind: DocumentRow['kind'],
+): Promise<DocumentRow | null> {
+  const [row] = await db
+    .select()
+    .from(proposalDocuments)
+    .where(
+      and(
+        eq(proposalDocuments.proposalId, proposalId),
+        eq(proposalDocuments.stage, stage),
+        eq(proposalDocuments.kind, kind),
+      ),
+    );
+  return row ?? null;
+}
+
 export async function listDocuments(
   db: DbOrTx,
   proposalId: string,

@@ -1,15 +1,13 @@
 import type { Readable } from 'node:stream';
-import { and, eq } from 'drizzle-orm';
-import { recordAudit, schema, type DbOrTx } from '@permed/db';
+import { recordAudit, schema } from '@permed/db';
 import { sanitizeFileName, type RejectionReason } from '@permed/documents';
 import { BlobTooLargeError, type SpooledFile } from '@permed/blobs';
-import type { ProposalStage } from '@permed/domain';
 import { AppError, type Principal } from '@permed/http';
 import { actorOf } from '@permed/service-kit';
 import type { ProposalsContext } from './deps.ts';
 import { requireEditable } from './editing-window.ts';
 import { callOf, requireEditor, resolveProposalAccess } from './proposal-access.ts';
-import { lockProposal, type DocumentRow } from './proposal-store.ts';
+import { findDocument, lockProposal, type DocumentRow } from './proposal-store.ts';
 
 export const documentKinds = ['proposal', 'annex'] as const;
 export type DocumentKind = (typeof documentKinds)[number];
@@ -101,26 +99,6 @@ export function documentPrecondition(headers: DocumentPreconditionHeaders): Docu
   return { sha256: new Set(parsed.flatMap((m) => (m![1] === undefined ? [m![2]!.toLowerCase()] : []))) };
 }
 
-/** The hash of the document now in the slot (null: none). */
-async function currentDocumentSha(
-  db: DbOrTx,
-  proposalId: string,
-  stage: ProposalStage,
-  kind: DocumentKind,
-): Promise<string | null> {
-  const [row] = await db
-    .select({ sha256: schema.proposalDocuments.sha256 })
-    .from(schema.proposalDocuments)
-    .where(
-      and(
-        eq(schema.proposalDocuments.proposalId, proposalId),
-        eq(schema.proposalDocuments.stage, stage),
-        eq(schema.proposalDocuments.kind, kind),
-      ),
-    );
-  return row?.sha256 ?? null;
-}
-
 /** 412 unless the slot holds what the client last saw; the current ETag goes with the refusal. */
 function requirePrecondition(precondition: DocumentPrecondition, current: string | null, kind: DocumentKind) {
   const holds =
@@ -185,7 +163,7 @@ export async function uploadDocument(
   const precondition = documentPrecondition(conditions);
   requirePrecondition(
     precondition,
-    await currentDocumentSha(ctx.db, proposalId, access.proposal.stage, kind),
+    (await findDocument(ctx.db, proposalId, access.proposal.stage, kind))?.sha256 ?? null,
     kind,
   );
   const maxBytes = call.definition.documents.maxBytes ?? 10 * MiB;
@@ -243,7 +221,7 @@ export async function uploadDocument(
       requireEditable({ stage: locked.proposal.stage, state: locked.state }, call, now);
       requirePrecondition(
         precondition,
-        await currentDocumentSha(tx, proposalId, locked.proposal.stage, kind),
+        (await findDocument(tx, proposalId, locked.proposal.stage, kind))?.sha256 ?? null,
         kind,
       );
       const values = {

@@ -1,10 +1,9 @@
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import { AppError, anyOf, type FastifyPluginAsyncZod } from '@permed/http';
-import { and, eq } from 'drizzle-orm';
-import { schema } from '@permed/db';
 import type { ProposalsContext } from '../deps.ts';
 import { resolveProposalAccess } from '../proposal-access.ts';
+import { findDocument } from '../proposal-store.ts';
 import { documentView as toDocumentView } from '../read-proposal.ts';
 import { documentKinds, uploadDocument } from '../upload-document.ts';
 import { documentView, problems } from './route-schemas.ts';
@@ -13,6 +12,8 @@ const security = [{ bearerAuth: [] }];
 const tags = ['proposals: documents'];
 const MiB = 1024 * 1024;
 const PART_LIMITS = new Set(['FST_PARTS_LIMIT', 'FST_FILES_LIMIT', 'FST_FIELDS_LIMIT']);
+/** The parser's limits (one part, one file, no fields) are how it reports a part beyond the file. */
+const isPartLimit = (error: unknown): boolean => PART_LIMITS.has((error as { code?: string }).code ?? '');
 const documentParams = z.object({ id: z.uuid(), kind: z.enum(documentKinds) }).strict();
 
 /** RFC 6266 / 5987 Content-Disposition for a name that may hold any Unicode. */
@@ -76,7 +77,7 @@ export function uploadRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
             });
             // A field before the file trips the no-fields limit: that is a body without a file part.
             const first = await parts.next().catch((error: unknown) => {
-              if (PART_LIMITS.has((error as { code?: string }).code ?? '')) return null;
+              if (isPartLimit(error)) return null;
               throw error;
             });
             if (first === null || first.done || first.value.type !== 'file') return undefined;
@@ -89,8 +90,7 @@ export function uploadRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
                 try {
                   return (await parts.next()).done === true;
                 } catch (error) {
-                  // The parser's limits (one part, one file, no fields) report any further part.
-                  if (PART_LIMITS.has((error as { code?: string }).code ?? '')) return false;
+                  if (isPartLimit(error)) return false;
                   throw error;
                 }
               },
@@ -116,16 +116,7 @@ export function uploadRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const access = await resolveProposalAccess(ctx.db, request.principal!, request.params.id);
-        const [row] = await ctx.db
-          .select()
-          .from(schema.proposalDocuments)
-          .where(
-            and(
-              eq(schema.proposalDocuments.proposalId, request.params.id),
-              eq(schema.proposalDocuments.stage, access.proposal.stage),
-              eq(schema.proposalDocuments.kind, request.params.kind),
-            ),
-          );
+        const row = await findDocument(ctx.db, request.params.id, access.proposal.stage, request.params.kind);
         if (!row) throw new AppError('NOT_FOUND', `No ${request.params.kind} document uploaded`);
         return reply
           .type('application/pdf')

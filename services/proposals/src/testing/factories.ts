@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { schema } from '@permed/db';
 import { login } from '@permed/auth';
 import { seedFunderRegistry, liveDemoDefinition } from '@permed/calls-service';
@@ -13,6 +13,7 @@ import type { App } from '@permed/http';
 import { createTestContext, type TestContext, type TestUser } from '@permed/testing';
 import { buildPlatform } from '../../../platform/src/app.ts';
 import type { ProposalsExtras } from '../deps.ts';
+import { findDocument } from '../proposal-store.ts';
 import { samplePartners } from './sample-partners.ts';
 
 export { samplePartners };
@@ -122,18 +123,12 @@ export async function uploadConditions(
   proposalId: string,
   kind: 'proposal' | 'annex' = 'proposal',
 ): Promise<Record<string, string>> {
-  const [row] = await db
-    .select({ sha256: schema.proposalDocuments.sha256 })
-    .from(schema.proposalDocuments)
-    .innerJoin(
-      schema.proposals,
-      and(
-        eq(schema.proposals.id, schema.proposalDocuments.proposalId),
-        eq(schema.proposals.stage, schema.proposalDocuments.stage),
-      ),
-    )
-    .where(and(eq(schema.proposalDocuments.proposalId, proposalId), eq(schema.proposalDocuments.kind, kind)));
-  return row ? { 'if-match': `"${row.sha256}"` } : { 'if-none-match': '*' };
+  const [proposal] = await db
+    .select({ stage: schema.proposals.stage })
+    .from(schema.proposals)
+    .where(eq(schema.proposals.id, proposalId));
+  const current = proposal ? await findDocument(db, proposalId, proposal.stage, kind) : null;
+  return current ? { 'if-match': `"${current.sha256}"` } : { 'if-none-match': '*' };
 }
 
 export interface World {
