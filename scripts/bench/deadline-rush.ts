@@ -282,6 +282,25 @@ async function startPlatform(env: Record<string, string>): Promise<{ child: Chil
   return { child, url };
 }
 
+/**
+ * CPU ticks of each thread of a process, summed by thread name (the main thread is named after the
+ * process; worker threads, libuv's pool and V8's helpers have their own names).
+ */
+async function threadTicks(pid: number): Promise<Map<string, number>> {
+  const byName = new Map<string, number>();
+  for (const tid of await readdir(`/proc/${pid}/task`)) {
+    try {
+      const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = tid === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + Number(f[11]) + Number(f[12]));
+    } catch {
+      // The thread ended while we looked.
+    }
+  }
+  return byName;
+}
+
 async function rssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
@@ -604,6 +623,12 @@ try {
     heavy,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
+  const uploadTicksBefore = {
+    threads: await threadTicks(child.pid!),
+    postgres: await postgresTicks(),
+    bench: process.cpuUsage(),
+    machine: await machineTicks(),
+  };
   t = performance.now();
   const uploadStatuses = await Promise.all(
     uploaders.map(
@@ -633,6 +658,23 @@ try {
   );
   const uploadSeconds = (performance.now() - t) / 1000;
   clearInterval(sampler);
+  const uploadCpu = await (async () => {
+    const threads = await threadTicks(child.pid!);
+    const machine = await machineTicks();
+    const bench = process.cpuUsage(uploadTicksBefore.bench);
+    const ms = (ticks: number) => ticks * 10;
+    const byThread = [...threads]
+      .map(([name, ticks]) => [name, ms(ticks - (uploadTicksBefore.threads.get(name) ?? 0))] as const)
+      .filter(([, used]) => used > 0)
+      .sort((a, b) => b[1] - a[1]);
+    return {
+      platform: byThread.reduce((sum, [, used]) => sum + used, 0),
+      byThread,
+      postgres: ms(ticksSince(uploadTicksBefore.postgres, await postgresTicks())),
+      bench: (bench.user + bench.system) / 1000,
+      machine: ms(machine.busy - uploadTicksBefore.machine.busy),
+    };
+  })();
   const uploadedOk = uploadStatuses.filter((s) => s === 200).length;
 
   // (c) across the deadline, in process: the injected clock runs `offset` ms ahead of real time so
@@ -710,6 +752,7 @@ try {
         ]
       : []),
     `| (b) ${UPLOADS} concurrent 10 MiB uploads | **${((UPLOADS * heavy.byteLength) / MiB / uploadSeconds).toFixed(0)} MiB/s** (${uploadSeconds.toFixed(2)} s, ${uploadedOk}/${UPLOADS} accepted) | ≥ 150 MiB/s |`,
+    `| (b) CPU during the uploads (ms) | platform ${uploadCpu.platform} (${uploadCpu.byThread.map(([name, used]) => `${name} ${used}`).join(', ')}), PostgreSQL ${uploadCpu.postgres}, benchmark process ${uploadCpu.bench.toFixed(0)}; machine ${uploadCpu.machine} of ${(uploadSeconds * cpus().length * 1000).toFixed(0)} available | — |`,
     `| (b) server RSS growth | ${(rssPeak - rssBefore).toFixed(0)} MiB (${rssBefore.toFixed(0)} → ${rssPeak.toFixed(0)} MiB) | ≤ 150 MiB |`,
     `| (c) ${DEADLINE_N} submits across the deadline, 50 in flight, in process | ${accepted.length} accepted, ${refused.length} refused with DEADLINE_PASSED${otherErrors.length ? `, ${otherErrors.length} other errors (${[...new Set(otherErrors.map((o) => o.code))].join(', ')})` : ''} | — |`,
     `| (c) versions committed at or after T | **${atOrAfter}** (last accepted at T−${T - lastAccepted} ms; first refusal answered at T+${firstRefusedAck - T} ms) | 0 |`,
