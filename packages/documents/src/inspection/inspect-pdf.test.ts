@@ -118,6 +118,24 @@ describe('inspectPdf reads files by path', () => {
     });
   });
 
+  it(
+    'hashes each file exactly, whatever the worker read before into the buffer it reuses',
+    { timeout: SLOW },
+    async () => {
+      // Larger, then smaller: a reused buffer must never lend a file the tail of the one before.
+      const files = [await validPdf({ pages: 30 }), minimalPdf(), await validPdf({ pages: 3 }), minimalPdf()];
+      for (const [index, bytes] of files.entries()) {
+        const path = join(dir, `sequence-${index}.pdf`);
+        await writeFile(path, bytes);
+        expect(await inspectPdf(path)).toMatchObject({
+          ok: true,
+          sizeBytes: bytes.byteLength,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+        });
+      }
+    },
+  );
+
   it('throws when the path cannot be read (an I/O fault, not a verdict on the file)', async () => {
     await expect(inspectPdf(join(dir, 'missing.pdf'))).rejects.toThrow(/ENOENT/);
   });

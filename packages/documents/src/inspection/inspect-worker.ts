@@ -4,26 +4,51 @@
 import { threadId } from 'node:worker_threads';
 import { analysePdf } from './analyse-pdf.ts';
 import { type InspectionResult, reject } from './inspection-result.ts';
-import { workerInput } from './worker-protocol.ts';
+import { createReusingReader } from './read-file-reusing.ts';
+import { type WorkerOutput, workerInput } from './worker-protocol.ts';
 
 // pdf-lib reports recoverable oddities with console.warn; a hostile file could flood the log.
 console.warn = () => undefined;
 console.log = () => undefined;
 
-async function analyse(input: unknown): Promise<InspectionResult> {
+// One task at a time per worker (concurrentTasksPerWorker: 1), and nothing of a file outlives its
+// task, so every file read by path goes into the same buffer.
+const reader = createReusingReader();
+
+function describe(error: unknown): string {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return message.slice(0, 300);
+}
+
+async function analyse(
+  bytes: Uint8Array,
+  limits: Parameters<typeof analysePdf>[1],
+): Promise<InspectionResult> {
   try {
-    const { bytes, limits } = workerInput.parse(input);
     return await analysePdf(bytes, limits);
   } catch (error) {
     // Stack overflow from absurd nesting lands here too: the file is not something we can read.
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return reject('UNPARSABLE', `inspection failed: ${message.slice(0, 300)}`);
+    return reject('UNPARSABLE', `inspection failed: ${describe(error)}`);
   }
 }
 
 /** The thread id lets the pool count distinct workers (recycling is observable in tests). */
-export default async function inspect(
-  input: unknown,
-): Promise<{ result: InspectionResult; threadId: number }> {
-  return { result: await analyse(input), threadId };
+export default async function inspect(input: unknown): Promise<WorkerOutput> {
+  const parsed = workerInput.safeParse(input);
+  if (!parsed.success) {
+    return {
+      result: reject('UNPARSABLE', `inspection failed: ${parsed.error.message.slice(0, 300)}`),
+      threadId,
+    };
+  }
+  const { source, limits } = parsed.data;
+  if ('bytes' in source) return { result: await analyse(source.bytes, limits), threadId };
+  let read: Uint8Array | InspectionResult;
+  try {
+    read = reader.read(source.path, limits.maxBytes);
+  } catch (error) {
+    return { readError: describe(error), threadId };
+  }
+  if (!(read instanceof Uint8Array)) return { result: read, threadId };
+  return { result: await analyse(read, limits), threadId };
 }

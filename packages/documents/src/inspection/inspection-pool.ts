@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
-import { z } from 'zod';
 import { type InspectionLimits } from './inspection-limits.ts';
 import { type InspectionResult, reject } from './inspection-result.ts';
 import { createLimiter, type Limiter } from './limit-concurrency.ts';
@@ -27,11 +26,6 @@ const MiB = 1024 * 1024;
 export const RECYCLE_ABOVE_HEAP_SHARE = 0.25;
 /** Idle workers end after this; a deadline rush keeps them warm. They never keep a process alive. */
 const IDLE_TIMEOUT_MS = 5 * 60_000;
-
-const workerAnswer = z.object({
-  result: workerOutput,
-  threadId: z.number().int(),
-});
 
 interface Pool {
   readonly tinypool: Tinypool;
@@ -86,22 +80,34 @@ function failure(error: unknown, limits: InspectionLimits): InspectionResult {
   return reject('UNPARSABLE', `the inspection worker failed: ${message.slice(0, 300)}`);
 }
 
+/** A file the worker could not read: an I/O fault, not a verdict on the file. */
+export class InspectionReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InspectionReadError';
+  }
+}
+
+/** What a worker inspects: bytes (transferred: the caller gives the buffer up) or a file's path. */
+export type InspectionSource = { bytes: Uint8Array<ArrayBuffer> } | { path: string };
+
 /**
- * Inspects `bytes` (transferred to the worker: the caller gives the buffer up) in a pooled worker
- * under `limits`. Never throws for a bad file; it answers with a reason.
+ * Inspects a file in a pooled worker under `limits`. Never throws for a bad file; it answers with a
+ * reason. It throws InspectionReadError when the worker cannot read the given path.
  */
 export async function runInspection(
-  bytes: Uint8Array<ArrayBuffer>,
+  source: InspectionSource,
   limits: InspectionLimits,
 ): Promise<InspectionResult> {
   const pool = poolFor(limits.maxHeapMb);
   return pool.limiter.run(async () => {
-    // The time limit starts when a thread is free: worker start (if cold) and inspection.
+    // The time limit starts when a thread is free: worker start (if cold), reading and inspection.
     const signal = AbortSignal.timeout(limits.timeoutMs);
-    const task: WorkerInput = { bytes, limits };
+    const task: WorkerInput = { source, limits };
+    const transferList = 'bytes' in source ? [source.bytes.buffer] : [];
     let answer: unknown;
     try {
-      answer = await pool.tinypool.run(task, { transferList: [bytes.buffer], signal });
+      answer = await pool.tinypool.run(task, { transferList, signal });
     } catch (error) {
       if (signal.aborted) {
         return reject('PARSE_TIMEOUT', `the inspection did not finish within ${limits.timeoutMs} ms`);
@@ -110,9 +116,10 @@ export async function runInspection(
     }
     tasksRun += 1;
     // Checked: the worker ran on hostile input.
-    const parsed = workerAnswer.safeParse(answer);
+    const parsed = workerOutput.safeParse(answer);
     if (!parsed.success) return reject('UNPARSABLE', 'the inspection worker answered nonsense');
     threadsSeen.add(parsed.data.threadId);
+    if ('readError' in parsed.data) throw new InspectionReadError(parsed.data.readError);
     return parsed.data.result;
   });
 }
@@ -125,7 +132,7 @@ export async function warmInspectionWorkers(limits: InspectionLimits, sample: Ui
   const pool = poolFor(limits.maxHeapMb);
   // Each run transfers its bytes to the worker, so each gets its own copy.
   await Promise.all(
-    Array.from({ length: pool.threads }, () => runInspection(new Uint8Array(sample), limits)),
+    Array.from({ length: pool.threads }, () => runInspection({ bytes: new Uint8Array(sample) }, limits)),
   );
 }
 
