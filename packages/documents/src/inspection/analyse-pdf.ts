@@ -8,6 +8,7 @@ import { type InspectionLimits } from './inspection-limits.ts';
 import { type InspectionResult, reject } from './inspection-result.ts';
 import { readerName } from './pdf-names.ts';
 import { scanRawNames } from './raw-name-scan.ts';
+import { shareStreamBytes } from './share-stream-bytes.ts';
 
 function describe(error: unknown): string {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -63,6 +64,7 @@ export async function analysePdf(bytes: Uint8Array, limits: InspectionLimits): P
 
   const budget = new DecodeBudget(limits.maxDecodedBytes);
   const restore = guardObjectStreams(budget);
+  const unshare = shareStreamBytes();
   let document: PDFDocument;
   try {
     document = await PDFDocument.load(bytes, {
@@ -77,6 +79,7 @@ export async function analysePdf(bytes: Uint8Array, limits: InspectionLimits): P
     if (budget.exceeded !== undefined) return reject('PARSE_RESOURCE_LIMIT', budget.exceeded.message);
     return reject('UNPARSABLE', `pdf-lib cannot parse it: ${describe(error)}`);
   } finally {
+    unshare();
     restore();
   }
 
