@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const OUTPUT_LIMIT = 256 * 1024;
 
-/** The platform (`services/platform/src/main.ts`) running as a child process, as in production. */
+/** The platform (`services/platform/start.sh`) running as a child process, as in production. */
 export interface PlatformProcess {
   readonly child: ChildProcess;
   readonly pid: number;
@@ -33,9 +33,10 @@ export async function startPlatform(
   options: { timeoutMs?: number } = {},
 ): Promise<PlatformProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(root, 'services/platform/src/main.ts')], {
+  // The launcher `pnpm start` and the image use; it execs node, so the pid is the platform's.
+  const child = spawn('sh', [path.join(root, 'services/platform/start.sh')], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...process.env, NODE: process.execPath, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
