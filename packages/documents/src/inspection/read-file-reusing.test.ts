@@ -16,6 +16,13 @@ afterAll(async () => {
 
 const KiB = 1024;
 
+/** A file of `size` random bytes in the test directory; its path. */
+async function randomFile(name: string, size: number): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, randomBytes(size));
+  return path;
+}
+
 describe('a reader that reuses one buffer', () => {
   it('returns exactly each file, whatever the order of sizes (no bytes of an earlier file)', async () => {
     await fc.assert(
@@ -37,20 +44,16 @@ describe('a reader that reuses one buffer', () => {
 
   it('reads a file no larger than the one before into the same memory', async () => {
     const reader = createReusingReader({ keepBytes: 64 * KiB, growBy: 4 * KiB });
-    await writeFile(join(dir, 'big'), randomBytes(20 * KiB));
-    await writeFile(join(dir, 'small'), randomBytes(3 * KiB));
-    const big = reader.read(join(dir, 'big'), 1024 * KiB) as Uint8Array;
-    const small = reader.read(join(dir, 'small'), 1024 * KiB) as Uint8Array;
+    const big = reader.read(await randomFile('big', 20 * KiB), 1024 * KiB) as Uint8Array;
+    const small = reader.read(await randomFile('small', 3 * KiB), 1024 * KiB) as Uint8Array;
     expect(small.buffer).toBe(big.buffer);
     expect(reader.retainedBytes()).toBe(20 * KiB);
   });
 
   it('gives a file over the kept size a buffer of its own and keeps the smaller one', async () => {
     const reader = createReusingReader({ keepBytes: 16 * KiB, growBy: 4 * KiB });
-    await writeFile(join(dir, 'ordinary'), randomBytes(8 * KiB));
-    await writeFile(join(dir, 'large'), randomBytes(40 * KiB));
-    const ordinary = reader.read(join(dir, 'ordinary'), 1024 * KiB) as Uint8Array;
-    const large = reader.read(join(dir, 'large'), 1024 * KiB) as Uint8Array;
+    const ordinary = reader.read(await randomFile('ordinary', 8 * KiB), 1024 * KiB) as Uint8Array;
+    const large = reader.read(await randomFile('large', 40 * KiB), 1024 * KiB) as Uint8Array;
     expect(large.buffer).not.toBe(ordinary.buffer);
     expect(large.byteLength).toBe(40 * KiB);
     expect(reader.retainedBytes()).toBe(8 * KiB);
