@@ -36,7 +36,7 @@ export async function startPlatform(
   // The launcher `pnpm start` and the image use; it execs node, so the pid is the platform's.
   const child = spawn('sh', [path.join(root, 'services/platform/start.sh')], {
     cwd: root,
-    env: { ...process.env, NODE: process.execPath, ...env },
+    env: { ...process.env, PLATFORM_NODE: process.execPath, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
