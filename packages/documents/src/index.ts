@@ -7,6 +7,7 @@ export {
 } from './inspection/create-pdf-inspector.ts';
 export * from './inspection/inspection-result.ts';
 export * from './inspection/inspection-limits.ts';
+export { InspectionReadError } from './inspection/inspection-pool.ts';
 
 // File names
 export { FALLBACK_FILE_NAME, MAX_FILE_NAME_BYTES, sanitizeFileName } from './file-name/sanitize-file-name.ts';

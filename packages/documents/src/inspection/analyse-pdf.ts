@@ -52,10 +52,12 @@ export async function analysePdf(bytes: Uint8Array, limits: InspectionLimits): P
       `the file has ${bytes.length} bytes, more than the limit of ${limits.maxBytes}`,
     );
   }
-  // Hashed before anything parses the bytes: the name the blob store gives the file is this hash.
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  // The envelope check is cheap (the magic bytes, native searches from the end), so what is not a
+  // PDF at all, or was cut short, is refused before the whole file is hashed.
   const envelope = checkEnvelope(bytes);
   if ('ok' in envelope) return envelope;
+  // Hashed before anything parses the bytes: the name the blob store gives the file is this hash.
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
 
   // Before parsing: the objects of an encrypted file cannot be read, so parsing would only say
   // "unparsable" where the useful answer is "encrypted".
@@ -63,10 +65,12 @@ export async function analysePdf(bytes: Uint8Array, limits: InspectionLimits): P
   if (rawFinding !== undefined) return rawFinding;
 
   const budget = new DecodeBudget(limits.maxDecodedBytes);
-  const restore = guardObjectStreams(budget);
-  const unshare = shareStreamBytes();
+  // pdf-lib patched for this parse only; each patch is undone even if the next one cannot be made.
+  const undo: (() => void)[] = [];
   let document: PDFDocument;
   try {
+    undo.push(guardObjectStreams(budget));
+    undo.push(shareStreamBytes());
     document = await PDFDocument.load(bytes, {
       // Encryption is judged below from the trailer, by this code, not by pdf-lib.
       ignoreEncryption: true,
@@ -79,8 +83,7 @@ export async function analysePdf(bytes: Uint8Array, limits: InspectionLimits): P
     if (budget.exceeded !== undefined) return reject('PARSE_RESOURCE_LIMIT', budget.exceeded.message);
     return reject('UNPARSABLE', `pdf-lib cannot parse it: ${describe(error)}`);
   } finally {
-    unshare();
-    restore();
+    for (const undoPatch of undo.reverse()) undoPatch();
   }
 
   if (document.context.trailerInfo.Encrypt !== undefined) {

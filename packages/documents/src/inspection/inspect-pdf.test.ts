@@ -28,6 +28,7 @@ import {
   zipThenPdfPolyglot,
 } from '../testing/index.ts';
 import { inspectPdf } from './inspect-pdf.ts';
+import { InspectionReadError } from './inspection-pool.ts';
 import { type RejectionReason } from './inspection-result.ts';
 
 // Each inspection starts a worker (~0.2-0.5 s on the 2-core machine, more under load).
@@ -137,7 +138,9 @@ describe('inspectPdf reads files by path', () => {
   );
 
   it('throws when the path cannot be read (an I/O fault, not a verdict on the file)', async () => {
-    await expect(inspectPdf(join(dir, 'missing.pdf'))).rejects.toThrow(/ENOENT/);
+    const reading = inspectPdf(join(dir, 'missing.pdf'));
+    await expect(reading).rejects.toBeInstanceOf(InspectionReadError);
+    await expect(reading).rejects.toThrow(/ENOENT/);
   });
 });
 

@@ -1,7 +1,11 @@
-import { PDFDocument, PDFRawStream } from 'pdf-lib';
+import { PDFDocument, PDFObjectStreamParser, PDFRawStream } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { assemblePdf, onePageObjects, streamBody } from '../testing/index.ts';
+import { analysePdf } from './analyse-pdf.ts';
+import { resolveLimits } from './inspection-limits.ts';
 import { shareStreamBytes } from './share-stream-bytes.ts';
+
+const forStreamBefore = PDFObjectStreamParser.forStream;
 
 function pdfWithImage(): Uint8Array {
   const payload = new Uint8Array(64 * 1024).map((_, i) => (i * 7) % 251);
@@ -44,5 +48,16 @@ describe('shareStreamBytes', () => {
     const copied = await largestStream(bytes);
     expect(copied.buffer).not.toBe(bytes.buffer);
     expect(Buffer.from(copied).equals(Buffer.from(shared))).toBe(true);
+  });
+});
+
+describe('analysePdf and its pdf-lib patches', () => {
+  it('undoes them when pdf-lib cannot parse the file', async () => {
+    // Passes the envelope and the raw scan; pdf-lib has no catalog to load.
+    const broken = new Uint8Array(Buffer.from('%PDF-1.7\nstartxref\n0\n%%EOF\n'));
+    expect(await analysePdf(broken, resolveLimits())).toMatchObject({ ok: false, reason: 'UNPARSABLE' });
+    const bytes = pdfWithImage();
+    expect((await largestStream(bytes)).buffer).not.toBe(bytes.buffer);
+    expect(PDFObjectStreamParser.forStream).toBe(forStreamBefore);
   });
 });
