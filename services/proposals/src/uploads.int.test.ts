@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, desc, eq } from 'drizzle-orm';
 import { createBlobStore, type BlobStore } from '@permed/blobs';
-import { createPdfInspector, type PdfInspector } from '@permed/documents';
+import { createPdfInspector, type InspectionLimitsInput, type PdfInspector } from '@permed/documents';
 import { schema, sha256Hex } from '@permed/db';
 import {
   deflateBombPdf,
@@ -57,6 +57,8 @@ function observedStore(root: string) {
  * transaction.
  */
 let gate: { arrive(): Promise<void> } | null = null;
+/** While set, overrides the limits every inspection gets (a test of the time limit sets it low). */
+let limitsOverride: InspectionLimitsInput | null = null;
 function gateFor(count: number) {
   let arrived = 0;
   let open!: () => void;
@@ -83,7 +85,7 @@ beforeAll(async () => {
   const inspector: PdfInspector = {
     async inspect(input, limits) {
       await gate?.arrive();
-      return real.inspect(input, limits);
+      return real.inspect(input, { ...limits, ...limitsOverride });
     },
   };
   world = await createWorld({ extras: { blobs: observed.store, inspector } });
@@ -226,6 +228,29 @@ describe('refused uploads leave no file and no row behind', () => {
       .orderBy(desc(schema.auditEvents.id))
       .limit(1);
     expect(audit?.details).toMatchObject({ reason, sha256: sha256Hex(bytes), bytes: bytes.byteLength });
+  });
+
+  it('refuses a file whose inspection runs past the time limit (422 PARSE_TIMEOUT), leaving nothing', async () => {
+    // 4 GiB of zeros in one content stream, about 4 MB on the wire: with the decode budget lifted,
+    // only the wall-clock limit stops the worker inflating it.
+    const bytes = deflateBombPdf({ location: 'content-stream', inflatedBytes: 4 * 1024 ** 3 });
+    const before = { files: await filesUnder(blobRoot), rows: await documentRows(proposalId) };
+    limitsOverride = { timeoutMs: 400, maxDecodedBytes: Number.MAX_SAFE_INTEGER };
+    try {
+      const res = await upload(proposalId, bytes, 'slow.pdf');
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toMatchObject({
+        reason: 'PARSE_TIMEOUT',
+        errors: [{ in: 'file', path: '/file', code: 'PARSE_TIMEOUT' }],
+      });
+    } finally {
+      limitsOverride = null;
+    }
+    expect(await filesUnder(blobRoot)).toEqual(before.files);
+    expect(await documentRows(proposalId)).toEqual(before.rows);
+    // The terminated worker is replaced: the next upload is inspected as usual.
+    const next = await upload(proposalId, await validPdf({ pages: 1 }));
+    expect(next.statusCode).toBe(200);
   });
 
   it("refuses a file over the call's size limit with 413, leaving nothing", async () => {
