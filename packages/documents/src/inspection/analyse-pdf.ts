@@ -5,15 +5,10 @@ import { checkEnvelope } from './file-envelope.ts';
 import { findActiveContent } from './find-active-content.ts';
 import { guardObjectStreams } from './guard-object-streams.ts';
 import { type InspectionLimits } from './inspection-limits.ts';
-import { type InspectionResult, reject } from './inspection-result.ts';
+import { type InspectionResult, describeError, reject, tooLarge } from './inspection-result.ts';
 import { readerName } from './pdf-names.ts';
 import { scanRawNames } from './raw-name-scan.ts';
 import { shareStreamBytes } from './share-stream-bytes.ts';
-
-function describe(error: unknown): string {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return message.replace(/\s+/g, ' ').slice(0, 300);
-}
 
 function cleanTitle(title: string | undefined): string | undefined {
   const cleaned = title
@@ -47,10 +42,7 @@ function* rawStreams(document: PDFDocument): Generator<[string, PDFRawStream]> {
  */
 export async function analysePdf(bytes: Uint8Array, limits: InspectionLimits): Promise<InspectionResult> {
   if (bytes.length > limits.maxBytes) {
-    return reject(
-      'TOO_LARGE',
-      `the file has ${bytes.length} bytes, more than the limit of ${limits.maxBytes}`,
-    );
+    return tooLarge(bytes.length, limits.maxBytes);
   }
   // The envelope check is cheap (the magic bytes, native searches from the end), so what is not a
   // PDF at all, or was cut short, is refused before the whole file is hashed.
@@ -81,7 +73,7 @@ export async function analysePdf(bytes: Uint8Array, limits: InspectionLimits): P
     });
   } catch (error) {
     if (budget.exceeded !== undefined) return reject('PARSE_RESOURCE_LIMIT', budget.exceeded.message);
-    return reject('UNPARSABLE', `pdf-lib cannot parse it: ${describe(error)}`);
+    return reject('UNPARSABLE', `pdf-lib cannot parse it: ${describeError(error)}`);
   } finally {
     for (const undoPatch of undo.reverse()) undoPatch();
   }
@@ -96,7 +88,7 @@ export async function analysePdf(bytes: Uint8Array, limits: InspectionLimits): P
   try {
     pageCount = document.getPageCount();
   } catch (error) {
-    return reject('UNPARSABLE', `the page tree cannot be read: ${describe(error)}`);
+    return reject('UNPARSABLE', `the page tree cannot be read: ${describeError(error)}`);
   }
   if (pageCount === 0) return reject('UNPARSABLE', 'the document has no pages');
   if (pageCount > limits.maxPages) {

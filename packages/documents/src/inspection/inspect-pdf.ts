@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { PDFDocument } from 'pdf-lib';
 import { hasPdfMagic } from './file-envelope.ts';
 import { type InspectionLimitsInput, resolveLimits } from './inspection-limits.ts';
-import { type InspectionResult, reject } from './inspection-result.ts';
+import { type InspectionResult, reject, tooLarge } from './inspection-result.ts';
 import { runInspection, warmInspectionWorkers } from './inspection-pool.ts';
 
 /** Bytes in memory, or the path of a file to read (e.g. a multipart upload spooled to disk). */
@@ -22,10 +22,7 @@ export async function inspectPdf(
   const limits = resolveLimits(limitsInput);
   if (input instanceof Uint8Array) {
     if (input.length > limits.maxBytes) {
-      return reject(
-        'TOO_LARGE',
-        `the file has ${input.length} bytes, more than the limit of ${limits.maxBytes}`,
-      );
+      return tooLarge(input.length, limits.maxBytes);
     }
     if (!hasPdfMagic(input)) return reject('NOT_A_PDF', 'the file does not start with "%PDF-"');
     // A copy, so that the caller's buffer is not detached by the transfer to the worker.

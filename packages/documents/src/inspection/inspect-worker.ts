@@ -3,7 +3,7 @@
 // imports only erasable TypeScript.
 import { threadId } from 'node:worker_threads';
 import { analysePdf } from './analyse-pdf.ts';
-import { type InspectionResult, reject } from './inspection-result.ts';
+import { type InspectionResult, describeError, reject } from './inspection-result.ts';
 import { createReusingReader } from './read-file-reusing.ts';
 import { type WorkerOutput, workerInput } from './worker-protocol.ts';
 
@@ -15,11 +15,6 @@ console.log = () => undefined;
 // task, so every file read by path goes into the same buffer.
 const reader = createReusingReader();
 
-function describe(error: unknown): string {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return message.slice(0, 300);
-}
-
 async function analyse(
   bytes: Uint8Array,
   limits: Parameters<typeof analysePdf>[1],
@@ -28,7 +23,7 @@ async function analyse(
     return await analysePdf(bytes, limits);
   } catch (error) {
     // Stack overflow from absurd nesting lands here too: the file is not something we can read.
-    return reject('UNPARSABLE', `inspection failed: ${describe(error)}`);
+    return reject('UNPARSABLE', `inspection failed: ${describeError(error)}`);
   }
 }
 
@@ -47,7 +42,7 @@ export default async function inspect(input: unknown): Promise<WorkerOutput> {
   try {
     read = reader.read(source.path, limits.maxBytes);
   } catch (error) {
-    return { readError: describe(error), threadId };
+    return { readError: describeError(error), threadId };
   }
   if (!(read instanceof Uint8Array)) return { result: read, threadId };
   return { result: await analyse(read, limits), threadId };

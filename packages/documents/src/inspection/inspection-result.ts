@@ -47,3 +47,14 @@ export type InspectionResult = z.infer<typeof inspectionResult>;
 export function reject(reason: RejectionReason, detail: string): RejectedPdf {
   return { ok: false, reason, detail };
 }
+
+/** The refusal of a file larger than `maxBytes`, judged from its size alone. */
+export function tooLarge(size: number, maxBytes: number): RejectedPdf {
+  return reject('TOO_LARGE', `the file has ${size} bytes, more than the limit of ${maxBytes}`);
+}
+
+/** An error as one line for a refusal's detail: name, message, whitespace collapsed, 300 characters. */
+export function describeError(error: unknown): string {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return message.replace(/\s+/g, ' ').slice(0, 300);
+}

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { type InspectionResult, reject } from './inspection-result.ts';
+import { type InspectionResult, tooLarge } from './inspection-result.ts';
 
 const MiB = 1024 * 1024;
 
@@ -46,7 +46,7 @@ export function createReusingReader(options: { keepBytes?: number; growBy?: numb
       try {
         const { size } = fstatSync(fd);
         if (size > maxBytes) {
-          return reject('TOO_LARGE', `the file has ${size} bytes, more than the limit of ${maxBytes}`);
+          return tooLarge(size, maxBytes);
         }
         const buffer = bufferFor(size);
         let filled = 0;
