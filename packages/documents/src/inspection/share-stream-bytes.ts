@@ -7,11 +7,16 @@ interface SlicingByteStream {
 
 /**
  * pdf-lib's byte stream (not exported) reached through a parser's own instance, so that it is the
- * class PDFDocument.load uses, whichever of pdf-lib's builds the import resolved to.
+ * class PDFDocument.load uses, whichever of pdf-lib's builds the import resolved to. Found once per
+ * thread, not once per parse.
  */
+let prototypeFound: SlicingByteStream | undefined;
 function byteStreamPrototype(): SlicingByteStream {
-  const parser = PDFParser.forBytesWithOptions(new Uint8Array(0)) as unknown as { bytes: object };
-  return Object.getPrototypeOf(parser.bytes) as SlicingByteStream;
+  if (prototypeFound === undefined) {
+    const parser = PDFParser.forBytesWithOptions(new Uint8Array(0)) as unknown as { bytes: object };
+    prototypeFound = Object.getPrototypeOf(parser.bytes) as SlicingByteStream;
+  }
+  return prototypeFound;
 }
 
 /**
