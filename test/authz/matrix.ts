@@ -385,6 +385,21 @@ add('verdicts', 'read', {
   expect: answers(vrOnly),
 });
 add('verdicts', 'read', {
+  id: 'verdict-history-other-funders-partner',
+  what: "VR's verdict history on BMBF's partner `charite` of A, through VR's own URL",
+  method: 'GET',
+  path: '/api/eligibility/calls/{slug}/funders/vr/partners/{A}/charite/verdicts',
+  expect: answers({ others: FORBIDDEN, funderOfPartner: HIDDEN, admin: HIDDEN }),
+  note: 'Object level: like the verdict itself, a partner that asks another funder is 404 (not an empty history), exactly like one that does not exist.',
+});
+add('verdicts', 'read', {
+  id: 'verdict-history-unknown-proposal',
+  what: "VR's verdict history on `karolinska` of a proposal id that does not exist",
+  method: 'GET',
+  path: '/api/eligibility/calls/{slug}/funders/vr/partners/00000000-0000-4000-8000-000000000000/karolinska/verdicts',
+  expect: answers({ others: FORBIDDEN, funderOfPartner: HIDDEN, admin: HIDDEN }),
+});
+add('verdicts', 'read', {
   id: 'eligibility-overview',
   what: "the call office's overview of the eligibility check",
   method: 'GET',

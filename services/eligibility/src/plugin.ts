@@ -13,6 +13,7 @@ import {
 import { callOfficeOverview } from './call-office-overview.ts';
 import { budgetOverview } from './funder-budget.ts';
 import { funderProgress } from './funder-progress.ts';
+import { requireFunderPartner } from './funder-partner.ts';
 import { funderWorkspace, verdictView, type FunderWorkspace } from './funder-workspace.ts';
 import { markFunderDone } from './mark-funder-done.ts';
 import { partnersCsv } from './partners-csv.ts';
@@ -276,6 +277,9 @@ export function eligibilityService(
         const call = await loadPublishedCall(db, cache, slug);
         requireCallFunder(call, funderId);
         const stage = request.query.stage ?? checkedStage(call.definition);
+        // The same object check as the verdict itself: another funder's partner, or a proposal id
+        // that is not a submitted proposal of this call, is 404, not an empty history.
+        await requireFunderPartner(db, { callId: call.callId, stage, funderId, proposalId, partnerId });
         // Only this funder's own rows: a partner that moved from another funder keeps that funder's
         // verdicts out of sight.
         const history = (await verdictHistory(db, { proposalId, stage, partnerId })).filter(

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { recordAudit, schema, type Db } from '@permed/db';
-import { proposalDocument } from '@permed/domain';
 import { AppError, requireScope, type Principal } from '@permed/http';
 import { actorOf } from '@permed/service-kit';
 import {
@@ -10,7 +9,8 @@ import {
   type CallProjectionCache,
 } from './call-context.ts';
 import { deriveOutcome, type DerivedOutcome } from './derive-outcome.ts';
-import { latestVerdicts, latestVersions, lockCallState, type VerdictRow } from './proposal-store.ts';
+import { requireFunderPartner } from './funder-partner.ts';
+import { latestVerdicts, lockCallState, type VerdictRow } from './proposal-store.ts';
 
 /** Why a funder finds a partner not eligible: a closed set, so that reports can count reasons. */
 export const verdictReasonCodes = [
@@ -64,21 +64,13 @@ export async function recordVerdict(
   const call = await loadPublishedCall(deps.db, deps.cache, args.slug);
   requireCallFunder(call, args.funderId);
   const stage = checkedStage(call.definition);
-  const [version] = await latestVersions(deps.db, {
+  const { version, document } = await requireFunderPartner(deps.db, {
     callId: call.callId,
     stage,
-    proposalIds: [args.proposalId],
+    funderId: args.funderId,
+    proposalId: args.proposalId,
+    partnerId: args.partnerId,
   });
-  const parsed = version ? proposalDocument.safeParse(version.document) : null;
-  const partner = parsed?.success
-    ? parsed.data.partners.find((p) => p.id === args.partnerId && p.funderId === args.funderId)
-    : undefined;
-  if (!version || !parsed?.success || !partner) {
-    throw new AppError(
-      'NOT_FOUND',
-      `No partner ${args.partnerId} asking ${args.funderId} in a submitted proposal ${args.proposalId} of this call`,
-    );
-  }
   const actor = actorOf(principal);
   const { input } = args;
   const { row, previous } = await deps.db.transaction(async (tx) => {
@@ -138,6 +130,6 @@ export async function recordVerdict(
   return {
     verdict: row,
     previous,
-    outcome: deriveOutcome(call.eligibilityCall, stage, args.proposalId, parsed.data, all),
+    outcome: deriveOutcome(call.eligibilityCall, stage, args.proposalId, document, all),
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
@@ -180,6 +181,14 @@ describe("a funder's partners", () => {
     expect(viaOwn.json().code).toBe(missing.json().code);
     const history = await get(`/funders/bmbf/partners/${A.id}/charite/verdicts`, officer.vr!);
     expect(history.statusCode).toBe(403);
+    // The history has the verdict's object check: another funder's partner through the funder's own
+    // path, and a proposal that does not exist, are the same 404 — not an empty history.
+    const otherHistory = await get(`/funders/vr/partners/${A.id}/charite/verdicts`, officer.vr!);
+    const noProposal = await get(`/funders/vr/partners/${randomUUID()}/karolinska/verdicts`, officer.vr!);
+    const ownHistory = await get(`/funders/vr/partners/${A.id}/karolinska/verdicts`, officer.vr!);
+    expect([otherHistory.statusCode, noProposal.statusCode, ownHistory.statusCode]).toEqual([404, 404, 200]);
+    expect(otherHistory.json().code).toBe('NOT_FOUND');
+    expect(noProposal.json().code).toBe('NOT_FOUND');
     const rows = await ctx.db.db.select().from(schema.officialVerdicts);
     expect(rows).toHaveLength(0);
   });
