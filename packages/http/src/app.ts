@@ -24,6 +24,7 @@ import {
 import type { Config } from '@permed/config';
 import { AppError, toProblem, type FieldProblem } from './errors.ts';
 import { hasAnyRole, type Access, type Principal } from './access.ts';
+import { refuseUnsafeText } from './text-guard.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -216,6 +217,9 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
       throw error;
     }
   });
+
+  // Text PostgreSQL cannot store (NUL, lone surrogates) is refused once, for every route.
+  app.addHook('preValidation', refuseUnsafeText);
 
   app.setErrorHandler(async (error: FastifyError | AppError | Error, request, reply) => {
     const appError = toAppError(error);

@@ -2,4 +2,5 @@ export * from './errors.ts';
 export * from './access.ts';
 export * from './app.ts';
 export * from './server.ts';
+export * from './text-guard.ts';
 export type { ZodTypeProvider, FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
