@@ -25,6 +25,7 @@ import type { Config } from '@permed/config';
 import { AppError, toProblem, type FieldProblem } from './errors.ts';
 import { hasAnyRole, type Access, type Principal } from './access.ts';
 import { refuseUnsafeText } from './text-guard.ts';
+import { answerIncompleteBodies } from './incomplete-body.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -104,6 +105,7 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
+  answerIncompleteBodies(app.server);
 
   // Our own JSON parser, so a syntax error reports where it is (position, line, column) and
   // prototype-poisoning keys are refused rather than silently dropped.

@@ -384,6 +384,108 @@ describe('refused uploads leave no file and no row behind', () => {
   });
 });
 
+describe('malformed multipart bodies', () => {
+  /** The port of the app, listening (an earlier test may have started it already). */
+  async function port(): Promise<number> {
+    const address = world.app.server.address();
+    if (address && typeof address === 'object') return address.port;
+    return Number(new URL(await world.app.listen({ host: '127.0.0.1', port: 0 })).port);
+  }
+
+  it('answers 400 MALFORMED_MULTIPART with the reason, keeping no file and no row', async () => {
+    const before = { files: await filesUnder(blobRoot), rows: await documentRows(proposalId) };
+    const conditions = await uploadConditions(world.ctx.db.db, proposalId);
+    const good = multipart(await validPdf());
+    const boundary = good.headers['content-type']!.split('boundary=')[1]!;
+    const cases: Array<[string, string, Buffer | string, string, string]> = [
+      ['no boundary', 'multipart/form-data', good.payload, 'headers', 'BOUNDARY_MISSING'],
+      [
+        'a boundary over 256 characters',
+        `multipart/form-data; boundary=${'b'.repeat(300)}`,
+        good.payload,
+        'headers',
+        'BOUNDARY_INVALID',
+      ],
+      [
+        'no closing boundary',
+        good.headers['content-type']!,
+        good.payload.subarray(0, good.payload.length - `\r\n--${boundary}--\r\n`.length),
+        'body',
+        'MISSING_CLOSING_BOUNDARY',
+      ],
+      [
+        'a body without the announced boundary',
+        'multipart/form-data; boundary=not-in-the-body',
+        good.payload,
+        'body',
+        'MISSING_CLOSING_BOUNDARY',
+      ],
+      [
+        'a body that is not multipart at all',
+        good.headers['content-type']!,
+        'hello',
+        'body',
+        'MISSING_CLOSING_BOUNDARY',
+      ],
+    ];
+    for (const [what, contentType, payload, where, code] of cases) {
+      const res = await world.app.inject({
+        method: 'PUT',
+        url: `/api/proposals/${proposalId}/documents/proposal`,
+        headers: { ...coordinator.auth, ...conditions, 'content-type': contentType },
+        payload,
+      });
+      expect(res.statusCode, `${what}: ${res.body}`).toBe(400);
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.json(), what).toMatchObject({ code: 'MALFORMED_MULTIPART', errors: [{ in: where, code }] });
+    }
+    expect(await filesUnder(blobRoot)).toEqual(before.files);
+    expect(await documentRows(proposalId)).toEqual(before.rows);
+  });
+
+  it('answers a client that ends its side half-way through the file with problem+json 400 (real socket)', async () => {
+    const before = { files: await filesUnder(blobRoot), rows: await documentRows(proposalId) };
+    const conditions = Object.entries(await uploadConditions(world.ctx.db.db, proposalId));
+    const boundary = 'half-way';
+    const socket = connect(await port(), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write(
+      [
+        `PUT /api/proposals/${proposalId}/documents/proposal HTTP/1.1`,
+        'Host: 127.0.0.1',
+        `Authorization: ${coordinator.auth.authorization}`,
+        ...conditions.map(([name, value]) => `${name}: ${value}`),
+        `Content-Type: multipart/form-data; boundary=${boundary}`,
+        `Content-Length: ${1024 * 1024}`,
+        '',
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n`,
+      ].join('\r\n'),
+    );
+    socket.write(Buffer.alloc(64 * 1024, 0x20));
+    await new Promise((r) => setTimeout(r, 50));
+    // Half-close: the client sends FIN but still reads the answer.
+    socket.end();
+    await closed;
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(head.toLowerCase()).toContain('content-type: application/problem+json');
+    expect(JSON.parse(body)).toMatchObject({
+      status: 400,
+      code: 'BAD_REQUEST',
+      errors: [{ in: 'body', code: 'BODY_INCOMPLETE' }],
+    });
+    // The route saw its request end too: the spooled part is gone and nothing was recorded.
+    const deadline = Date.now() + 5_000;
+    while ((await filesUnder(blobRoot)).length !== before.files.length && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await filesUnder(blobRoot)).toEqual(before.files);
+    expect(await documentRows(proposalId)).toEqual(before.rows);
+  });
+});
+
 describe('no lost uploads: an upload names the document it replaces', () => {
   /** A proposal of its own, so that these tests do not depend on the order of the others. */
   let id: string;

@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
-import { AppError, anyOf, type FastifyPluginAsyncZod } from '@permed/http';
+import { AppError, anyOf, multipartProblem, type FastifyPluginAsyncZod } from '@permed/http';
 import type { ProposalsContext } from '../deps.ts';
 import { resolveProposalAccess } from '../proposal-access.ts';
 import { findDocument } from '../proposal-store.ts';
@@ -28,6 +28,13 @@ export function uploadRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
     // The per-call size limit is applied per request (the ceiling here is the largest a call may set).
     await app.register(multipart, {
       limits: { files: 1, fields: 0, parts: 1, fileSize: 100 * MiB, headerPairs: 50, fieldNameSize: 100 },
+    });
+
+    // A malformed body (no boundary, no closing boundary, a client gone half-way) is the client's
+    // mistake: 400 MALFORMED_MULTIPART with the reason, not the parser's error as a 500. Thrown
+    // again, the problem goes on to the platform's error handler, which writes problem+json.
+    app.setErrorHandler((error) => {
+      throw multipartProblem(error) ?? error;
     });
 
     // An upload refused before its body was read (401/403/404/409/428/412...) closes the connection:
