@@ -11,6 +11,7 @@ export { InspectionReadError } from './inspection/inspection-pool.ts';
 
 // File names
 export { FALLBACK_FILE_NAME, MAX_FILE_NAME_BYTES, sanitizeFileName } from './file-name/sanitize-file-name.ts';
+export { pdfFileName } from './file-name/pdf-file-name.ts';
 
 // PDF builders
 export * from './builders/build-submission-receipt.ts';

@@ -1,5 +1,6 @@
 export * from './errors.ts';
 export * from './access.ts';
+export * from './content-disposition.ts';
 export * from './app.ts';
 export * from './server.ts';
 export * from './multipart-errors.ts';

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { recordAudit, schema } from '@permed/db';
-import { sanitizeFileName, type RejectionReason } from '@permed/documents';
+import { pdfFileName, type RejectionReason } from '@permed/documents';
 import { BlobTooLargeError, type SpooledFile } from '@permed/blobs';
 import { AppError, type Principal } from '@permed/http';
 import { actorOf } from '@permed/service-kit';
@@ -214,7 +214,9 @@ export async function uploadDocument(
       );
     }
     const sha256 = inspection.sha256;
-    const fileName = sanitizeFileName(file.filename);
+    // The content is a PDF, so the stored name ends in .pdf whatever was sent ("x.html" → "x.pdf");
+    // the name as sent goes to the audit row.
+    const fileName = pdfFileName(file.filename);
     const now = ctx.clock.now();
     return await ctx.db.transaction(async (tx) => {
       const locked = await lockProposal(tx, proposalId);
@@ -260,6 +262,8 @@ export async function uploadDocument(
           bytes: staged.bytes,
           pages: inspection.pageCount,
           fileName,
+          // As sent, for an investigation; made storable (jsonb holds no NUL or lone surrogate).
+          sentFileName: file.filename.toWellFormed().replaceAll('\0', '\ufffd').slice(0, 255),
         },
         at: now,
       });

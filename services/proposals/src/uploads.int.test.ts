@@ -8,6 +8,7 @@ import { createBlobStore, type BlobStore } from '@permed/blobs';
 import { createPdfInspector, type InspectionLimitsInput, type PdfInspector } from '@permed/documents';
 import { schema, sha256Hex } from '@permed/db';
 import {
+  assemblePdf,
   deflateBombPdf,
   embeddedFilePdf,
   encryptedPdf,
@@ -15,6 +16,7 @@ import {
   javaScriptInObjectStreamPdf,
   htmlNamedPdf,
   launchActionPdf,
+  onePageObjects,
   openActionJavaScriptPdf,
   overPageLimitPdf,
   truncatedPdf,
@@ -158,7 +160,7 @@ describe('uploading the proposal PDF', () => {
     });
     expect(download.statusCode).toBe(200);
     expect(download.headers['content-type']).toBe('application/pdf');
-    expect(download.headers['content-disposition']).toMatch(/^attachment; filename="/);
+    expect(download.headers['content-disposition']).toBe('attachment; filename=fdp.pdf');
     expect(sha256Hex(download.rawPayload)).toBe(sha);
     const audit = await world.ctx.db.db
       .select()
@@ -170,6 +172,49 @@ describe('uploading the proposal PDF', () => {
         ),
       );
     expect(audit).toMatchObject([{ actorUserId: coordinator.id, details: { sha256: sha } }]);
+  });
+
+  it('offers every upload under a name ending in .pdf, whatever was sent, in a safe Content-Disposition', async () => {
+    // A valid PDF that also carries HTML and a script in a comment, sent as "x.html".
+    const polyglot = assemblePdf({
+      objects: onePageObjects().map((o) =>
+        o.id === 2
+          ? { ...o, body: [o.body as string, '\n%<html><script>alert(document.domain)</script>\n'] }
+          : o,
+      ),
+      trailer: '/Root 1 0 R',
+    });
+    const cases: Array<[string, string, RegExp]> = [
+      ['x.html', 'x.pdf', /^attachment; filename=x\.pdf$/],
+      ['invoice\u202Efdp.exe', 'invoicefdp.pdf', /^attachment; filename=invoicefdp\.pdf$/],
+      [
+        "Łódź (final)'s.htm",
+        "Łódź (final)'s.pdf",
+        /^attachment; filename="_odz \(final\)'s\.pdf"; filename\*=UTF-8''%C5%81%C3%B3d%C5%BA%20%28final%29%27s\.pdf$/,
+      ],
+    ];
+    const id = await newProposal('upload-call');
+    for (const [sent, stored, header] of cases) {
+      const res = await upload(id, polyglot, sent);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().fileName).toBe(stored);
+      const download = await world.app.inject({
+        url: `/api/proposals/${id}/documents/proposal`,
+        headers: coordinator.auth,
+      });
+      expect(download.headers['content-type']).toBe('application/pdf');
+      expect(download.headers['content-disposition']).toMatch(header);
+    }
+    // A row stored before names were forced to .pdf is still offered as one.
+    await world.ctx.db.db
+      .update(schema.proposalDocuments)
+      .set({ fileName: 'legacy.html' })
+      .where(eq(schema.proposalDocuments.proposalId, id));
+    const legacy = await world.app.inject({
+      url: `/api/proposals/${id}/documents/proposal`,
+      headers: coordinator.auth,
+    });
+    expect(legacy.headers['content-disposition']).toBe('attachment; filename=legacy.pdf');
   });
 
   it('replaces the previous document of the same kind', async () => {

@@ -7,12 +7,12 @@
 export const FALLBACK_FILE_NAME = 'document.pdf';
 export const MAX_FILE_NAME_BYTES = 120;
 
-// C0/C1 controls and DEL; bidirectional embeddings, overrides and isolates (U+202A–U+202E,
-// U+2066–U+2069) and marks (U+200E, U+200F, U+061C), which can make "exe.pdf" display as
-// "fdp.exe"; the zero-width space, word joiner and BOM (ZWJ and ZWNJ stay: scripts and emoji need them), which hide differences between names; line and
-// paragraph separators; lone surrogates, which have no UTF-8 form.
-const INVISIBLE_OR_CONTROL =
-  /[\p{Cc}\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff\u2028\u2029]|\p{Cs}/gu;
+// C0/C1 controls and DEL; every format character (\p{Cf}): bidirectional embeddings, overrides
+// and isolates (U+202A–U+202E, U+2066–U+2069) and marks (U+200E, U+200F, U+061C), which can make
+// "exe.pdf" display as "fdp.exe", the zero-width space, word joiner, BOM, soft hyphen and tag
+// characters, which hide differences between names — except ZWNJ and ZWJ (U+200C, U+200D), which
+// scripts and emoji need; line and paragraph separators; lone surrogates, which have no UTF-8 form.
+const INVISIBLE_OR_CONTROL = /(?![\u200c\u200d])[\p{Cc}\p{Cf}\u2028\u2029]|\p{Cs}/gu;
 
 // Characters Windows refuses in file names; path separators are handled before this.
 const WINDOWS_FORBIDDEN = /[<>:"|?*]/g;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, anyOf, type FastifyPluginAsyncZod } from '@permed/http';
+import { AppError, anyOf, contentDisposition, type FastifyPluginAsyncZod } from '@permed/http';
 import type { ProposalsContext } from '../deps.ts';
 import { receiptOf } from '../receipt.ts';
 import { ensureReceiptPdf } from '../receipt-pdf.ts';
@@ -8,7 +8,6 @@ import { resolveProposalAccess } from '../proposal-access.ts';
 import { listVersions } from '../proposal-store.ts';
 import { submitProposal } from '../submit-proposal.ts';
 import { withdrawProposal } from '../withdraw-proposal.ts';
-import { contentDisposition } from './upload-routes.ts';
 import { problems, proposalIdParams, receiptView, seqParams } from './route-schemas.ts';
 
 const security = [{ bearerAuth: [] }];

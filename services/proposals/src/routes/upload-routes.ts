@@ -1,6 +1,13 @@
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
-import { AppError, anyOf, multipartProblem, type FastifyPluginAsyncZod } from '@permed/http';
+import { pdfFileName } from '@permed/documents';
+import {
+  AppError,
+  anyOf,
+  contentDisposition,
+  multipartProblem,
+  type FastifyPluginAsyncZod,
+} from '@permed/http';
 import type { ProposalsContext } from '../deps.ts';
 import { resolveProposalAccess } from '../proposal-access.ts';
 import { findDocument } from '../proposal-store.ts';
@@ -15,12 +22,6 @@ const PART_LIMITS = new Set(['FST_PARTS_LIMIT', 'FST_FILES_LIMIT', 'FST_FIELDS_L
 /** The parser's limits (one part, one file, no fields) are how it reports a part beyond the file. */
 const isPartLimit = (error: unknown): boolean => PART_LIMITS.has((error as { code?: string }).code ?? '');
 const documentParams = z.object({ id: z.uuid(), kind: z.enum(documentKinds) }).strict();
-
-/** RFC 6266 / 5987 Content-Disposition for a name that may hold any Unicode. */
-export function contentDisposition(kind: 'attachment' | 'inline', name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
 
 export function uploadRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -58,7 +59,7 @@ export function uploadRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
             'Upload the PDF of this stage (kind "proposal", required) or an annex; replaces the previous one',
           description:
             'Conditional, so that two people cannot silently replace each other\'s file: send `If-None-Match: *` for the first document of this kind, or `If-Match: "<sha256>"` (the ETag the download and this route answer with; `sha256` in the proposal\'s documents) to replace that document (`If-Match: *` is refused). Without either: 428; when the slot holds something else: 412 with the current ETag — also for a retry whose first attempt landed, which the client recognises by the ETag of its own file. ' +
-            "multipart/form-data with exactly one file part (anything after it: 400 TOO_MANY_PARTS). Checked by content, never by name: the file must start with %PDF-, parse within time and memory limits, not be encrypted, carry no JavaScript/launch/embedded files, and keep within the call's page and size limits (documents.maxPages, documents.maxBytes, default 10 MiB). Refusals: 413 TOO_LARGE, 415 NOT_A_PDF, 422 with `reason` (UNPARSABLE, ENCRYPTED, ACTIVE_CONTENT, TOO_MANY_PAGES, PARSE_TIMEOUT, PARSE_RESOURCE_LIMIT). The file name is sanitised and kept as metadata only.",
+            "multipart/form-data with exactly one file part (anything after it: 400 TOO_MANY_PARTS). Checked by content, never by name: the file must start with %PDF-, parse within time and memory limits, not be encrypted, carry no JavaScript/launch/embedded files, and keep within the call's page and size limits (documents.maxPages, documents.maxBytes, default 10 MiB). Refusals: 413 TOO_LARGE, 415 NOT_A_PDF, 422 with `reason` (UNPARSABLE, ENCRYPTED, ACTIVE_CONTENT, TOO_MANY_PAGES, PARSE_TIMEOUT, PARSE_RESOURCE_LIMIT). The file name is kept as metadata only, sanitised and ending in .pdf whatever was sent (its type extension replaced: x.html → x.pdf).",
           params: documentParams,
           consumes: ['multipart/form-data'],
           response: { 200: documentView, ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 428) },
@@ -125,12 +126,15 @@ export function uploadRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         const access = await resolveProposalAccess(ctx.db, request.principal!, request.params.id);
         const row = await findDocument(ctx.db, request.params.id, access.proposal.stage, request.params.kind);
         if (!row) throw new AppError('NOT_FOUND', `No ${request.params.kind} document uploaded`);
-        return reply
-          .type('application/pdf')
-          .header('content-length', row.bytes)
-          .header('etag', `"${row.sha256}"`)
-          .header('content-disposition', contentDisposition('attachment', row.fileName))
-          .send(ctx.blobs.stream(row.sha256));
+        return (
+          reply
+            .type('application/pdf')
+            .header('content-length', row.bytes)
+            .header('etag', `"${row.sha256}"`)
+            // pdfFileName again: rows stored before names were made to end in .pdf are offered safely too.
+            .header('content-disposition', contentDisposition('attachment', pdfFileName(row.fileName)))
+            .send(ctx.blobs.stream(row.sha256))
+        );
       },
     );
   };
