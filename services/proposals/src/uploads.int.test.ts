@@ -187,6 +187,8 @@ describe('uploading the proposal PDF', () => {
     const cases: Array<[string, string, RegExp]> = [
       ['x.html', 'x.pdf', /^attachment; filename=x\.pdf$/],
       ['invoice\u202Efdp.exe', 'invoicefdp.pdf', /^attachment; filename=invoicefdp\.pdf$/],
+      // A NUL in the multipart file name: the edge guard does not see multipart bodies, the name does.
+      ['a\u0000b.html', 'ab.pdf', /^attachment; filename=ab\.pdf$/],
       [
         "Łódź (final)'s.htm",
         "Łódź (final)'s.pdf",
@@ -205,6 +207,20 @@ describe('uploading the proposal PDF', () => {
       expect(download.headers['content-type']).toBe('application/pdf');
       expect(download.headers['content-disposition']).toMatch(header);
     }
+    // The name as sent stays in the audit trail, made storable (jsonb holds no NUL).
+    const audited = await world.ctx.db.db
+      .select({ details: schema.auditEvents.details })
+      .from(schema.auditEvents)
+      .where(
+        and(eq(schema.auditEvents.action, 'proposal.document_uploaded'), eq(schema.auditEvents.targetId, id)),
+      )
+      .orderBy(schema.auditEvents.id);
+    expect(audited.map((a) => (a.details as { sentFileName?: string }).sentFileName)).toEqual([
+      'x.html',
+      'invoice\u202Efdp.exe',
+      'a\ufffdb.html',
+      "Łódź (final)'s.htm",
+    ]);
     // A row stored before names were forced to .pdf is still offered as one.
     await world.ctx.db.db
       .update(schema.proposalDocuments)
