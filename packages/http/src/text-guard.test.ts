@@ -72,6 +72,18 @@ describe('findUnsafeText', () => {
     );
   });
 
+  it('walks only JSON-shaped values: a Buffer or a cyclic non-plain object is left alone', () => {
+    const cyclic = new (class Node {
+      self: unknown = this;
+      text = '\0';
+    })();
+    expect(findUnsafeText(Buffer.from('a\0b'), 'body')).toEqual([]);
+    expect(findUnsafeText({ file: cyclic, ok: 'x' }, 'body')).toEqual([]);
+    expect(findUnsafeText(Object.assign(Object.create(null) as object, { q: '\0' }), 'query')).toHaveLength(
+      1,
+    );
+  });
+
   it('walks a deeply nested body without overflowing the stack', () => {
     let deep: unknown = ['\0'];
     for (let i = 0; i < 200_000; i++) deep = [deep];

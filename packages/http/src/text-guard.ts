@@ -34,6 +34,20 @@ const MESSAGES: Record<string, string> = {
   [textProblemCodes.surrogate]: 'contains an unpaired UTF-16 surrogate (not valid Unicode)',
 };
 
+/**
+ * Arrays and plain objects: what JSON, the query parser and the router produce. Anything else (a
+ * Buffer or stream body of another content-type parser) is not text to walk, and may be huge or
+ * cyclic.
+ */
+function isJsonContainer(value: unknown): value is object {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  // Null-prototype objects too, also the "null object" pattern of the query parser (an instance of
+  // a function whose prototype has no prototype).
+  return proto === Object.prototype || proto === null || Object.getPrototypeOf(proto) === null;
+}
+
 interface Frame {
   value: unknown;
   key: string | number | null;
@@ -60,7 +74,7 @@ export function findUnsafeText(root: unknown, location: string): FieldProblem[] 
     if (code) report(code, '');
     return problems;
   }
-  if (root === null || typeof root !== 'object') return problems;
+  if (!isJsonContainer(root)) return problems;
   const stack: Frame[] = [{ value: root, key: null, parent: null }];
   while (stack.length > 0 && problems.length < MAX_PROBLEMS) {
     const frame = stack.pop()!;
@@ -71,7 +85,7 @@ export function findUnsafeText(root: unknown, location: string): FieldProblem[] 
         if (typeof item === 'string') {
           const code = unsafe(item);
           if (code) report(code, pathOf(frame, i));
-        } else if (item !== null && typeof item === 'object') {
+        } else if (isJsonContainer(item)) {
           stack.push({ value: item, key: i, parent: frame });
         }
       }
@@ -85,7 +99,7 @@ export function findUnsafeText(root: unknown, location: string): FieldProblem[] 
       if (typeof item === 'string') {
         const code = unsafe(item);
         if (code) report(code, pathOf(frame, key));
-      } else if (item !== null && typeof item === 'object') {
+      } else if (isJsonContainer(item)) {
         stack.push({ value: item, key, parent: frame });
       }
     }
