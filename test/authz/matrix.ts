@@ -29,6 +29,7 @@ const NO_ROUTE = '404 ROUTE_NOT_FOUND';
 const NOT_ASSIGNED = '403 NOT_ASSIGNED';
 const CONFLICT = '409 CONFLICT';
 const STAGE_NOT_OPEN = '409 STAGE_NOT_OPEN';
+const LATE = '409 DEADLINE_PASSED';
 
 // ---- who: single roles, or groups of them ----
 const groups = {
@@ -259,11 +260,8 @@ add('submitted versions', 'write', {
   what: 'a new version of A (submit)',
   method: 'POST',
   path: '/api/proposals/{A}/submit',
-  expect: answers(
-    { ...applicantWriters, coordinator: CREATED },
-    after('submission', { coordinator: '409 INVALID_TRANSITION' }),
-  ),
-  note: "Only the coordinator submits; every submission before the deadline is a new version. Afterwards the proposal's lifecycle refuses SUBMIT (409 INVALID_TRANSITION naming the state).",
+  expect: answers({ ...applicantWriters, coordinator: CREATED }, after('submission', { coordinator: LATE })),
+  note: 'Only the coordinator submits; every submission before the deadline is a new version. Afterwards, whatever state the call has moved the proposal on to, the answer names the deadline (409 DEADLINE_PASSED).',
 });
 add('submitted versions', 'delete', {
   id: 'version-delete',

@@ -122,16 +122,22 @@ export async function submitProposal(
           : state === 'full-draft' || state === 'full-submitted'
             ? ('SUBMIT_FULL' as const)
             : null;
-      if (eventType === null) {
-        throw new AppError('INVALID_TRANSITION', `A proposal that is ${state} cannot be submitted`, {
-          extensions: { currentState: state },
-        });
-      }
       // Cached per process; a first load runs on this transaction's connection (never a second one
       // from the pool, which a full pool could not give).
       const call = await ctx.calls.version(tx, read.callId, read.callVersion);
       const window = submissionStage(call.definition, stage);
       const now = ctx.clock.now();
+      if (eventType === null) {
+        // Past the deadline the call moves submitted proposals on (eligibility check, ...): the
+        // reason this submit cannot happen is the deadline, and the client is told so, with it.
+        // A withdrawn proposal could not be submitted whatever the clock says.
+        if (state !== 'withdrawn' && now.getTime() >= instantMs(window.closesAt)) {
+          throw deadlinePassed(window, now);
+        }
+        throw new AppError('INVALID_TRANSITION', `A proposal that is ${state} cannot be submitted`, {
+          extensions: { currentState: state },
+        });
+      }
       if (now.getTime() < instantMs(window.opensAt)) throw stageNotOpen(window, now);
       if (now.getTime() >= instantMs(window.closesAt)) throw deadlinePassed(window, now);
 

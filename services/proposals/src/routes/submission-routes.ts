@@ -28,7 +28,7 @@ export function submissionRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
           security,
           summary: 'Submit the draft as a new immutable version (coordinator); returns the receipt',
           description:
-            'The deadline is decided by the server clock inside the transaction that stores the version: late gives 409 DEADLINE_PASSED with `serverTime`. Blocking validation errors give 422 SUBMISSION_BLOCKED. Every submission before the deadline is a new version; the last one counts. Send an `Idempotency-Key` header (1–128 of A–Z a–z 0–9 . _ : -) to make a retry return the same receipt (200, `Idempotent-Replayed: true`) instead of a new version. The PDF receipt is built after commit and downloadable from `receiptPdf`.',
+            'The deadline is decided by the server clock inside the transaction that stores the version: late gives 409 DEADLINE_PASSED with `serverTime` and the `deadline` (instant, zone, local time), also once the call has moved the proposal on (eligibility check and later); a withdrawn proposal gives 409 INVALID_TRANSITION. Blocking validation errors give 422 SUBMISSION_BLOCKED. Every submission before the deadline is a new version; the last one counts. Send an `Idempotency-Key` header (1–128 of A–Z a–z 0–9 . _ : -) to make a retry return the same receipt (200, `Idempotent-Replayed: true`) instead of a new version. The PDF receipt is built after commit and downloadable from `receiptPdf`.',
           params: proposalIdParams,
           response: { 200: receiptView, 201: receiptView, ...problems(400, 401, 403, 404, 409, 422) },
         },
