@@ -64,6 +64,7 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
       {
         config: { access: publicAccess, rateLimit: limit },
         schema: {
+          operationId: 'login',
           tags: ['auth'],
           summary: 'Sign in with e-mail and password',
           body: z
@@ -89,6 +90,7 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
       {
         config: { access: publicAccess, rateLimit: limit },
         schema: {
+          operationId: 'refreshSession',
           tags: ['auth'],
           summary: 'Exchange a refresh token for new tokens (the refresh token rotates)',
           body: z.object({ refreshToken: z.string().min(10).max(200) }).strict(),
@@ -102,11 +104,17 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
       '/logout',
       {
         config: { access: authenticated },
-        schema: { tags: ['auth'], summary: 'Revoke the current session', security: [{ bearerAuth: [] }] },
+        schema: {
+          operationId: 'logout',
+          tags: ['auth'],
+          summary: 'Revoke the current session',
+          security: [{ bearerAuth: [] }],
+          response: { 204: z.null().describe('The session is revoked') },
+        },
       },
       async (request, reply) => {
         await logout(deps, request.principal!, request.id);
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
 
@@ -115,6 +123,7 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
       {
         config: { access: authenticated },
         schema: {
+          operationId: 'getMe',
           tags: ['auth'],
           summary: 'The signed-in user, its roles and its settings',
           security: [{ bearerAuth: [] }],
@@ -129,6 +138,7 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
       {
         config: { access: authenticated },
         schema: {
+          operationId: 'updateMe',
           tags: ['auth'],
           summary: "Change the signed-in user's own settings",
           description:

@@ -16,7 +16,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
-  jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -24,6 +23,7 @@ import {
 import type { Config } from '@permed/config';
 import { AppError, toProblem, type FieldProblem } from './errors.ts';
 import { hasAnyRole, type Access, type Principal } from './access.ts';
+import { openApiDocumentTransform, openApiRouteTransform } from './openapi.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -249,11 +249,14 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
           version: options.version ?? '0.1.0',
           description: options.description ?? '',
         },
+        // Relative: the document describes the origin that serves it.
+        servers: [{ url: '/' }],
         components: {
           securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
         },
       },
-      transform: jsonSchemaTransform,
+      transform: openApiRouteTransform,
+      transformObject: openApiDocumentTransform,
     });
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   }

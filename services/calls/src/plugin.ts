@@ -2,7 +2,14 @@ import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { schema } from '@permed/db';
 import { callDefinitionInput, ianaZone, storedCallDefinition } from '@permed/domain';
-import { AppError, anyOf, publicAccess, requireScope, type FastifyPluginAsyncZod } from '@permed/http';
+import {
+  AppError,
+  anyOf,
+  publicAccess,
+  requireScope,
+  type FastifyPluginAsyncZod,
+  ifMatchHeader,
+} from '@permed/http';
 import { describeRule } from '@permed/rules';
 import { actorOf, ifMatchVersion, type ServiceDeps } from '@permed/service-kit';
 import { allowedEvents, type PersistedSnapshot } from '@permed/workflow';
@@ -27,6 +34,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'listCalls',
           tags: ['calls (public)'],
           summary: 'Published calls',
           response: {
@@ -82,6 +90,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'listFunderRegistry',
           tags: ['calls (public)'],
           summary: 'The funder registry: funding organisations, independent of calls',
           response: {
@@ -123,6 +132,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'getCall',
           tags: ['calls (public)'],
           summary: 'A published call: its current version',
           params: slugParam,
@@ -164,6 +174,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'listCallStages',
           tags: ['calls (public)'],
           summary:
             "Stages with their instants in UTC, in the call's zone and optionally in the viewer's zone",
@@ -197,6 +208,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'listCallFunders',
           tags: ['calls (public)'],
           summary: 'Participating funders with their commitments',
           params: slugParam,
@@ -236,6 +248,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'listCallRules',
           tags: ['calls (public)'],
           summary: 'The call and national rules, as data and as readable text, each with its source',
           params: slugParam,
@@ -257,6 +270,8 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'getCallCalendar',
+          produces: ['text/calendar'],
           tags: ['calls (public)'],
           summary: 'The call deadlines as an iCalendar feed',
           params: slugParam,
@@ -283,6 +298,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'listCallVersions',
           tags: ['calls (public)'],
           summary: 'The change log: every published version with who, when, why and what changed',
           params: slugParam,
@@ -319,6 +335,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'getCallVersion',
           tags: ['calls (public)'],
           summary: 'One published version, immutable',
           params: z
@@ -346,6 +363,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'createCall',
           tags: ['calls (call office)'],
           summary: 'Create a draft call',
           security: [{ bearerAuth: [] }],
@@ -376,6 +394,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getCallDraft',
           tags: ['calls (call office)'],
           summary: 'The draft definition (before publication) and its revision (ETag)',
           security: [{ bearerAuth: [] }],
@@ -409,11 +428,13 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'replaceCallDraft',
           tags: ['calls (call office)'],
           summary:
             'Replace the draft (If-Match: the revision you read); a published call changes only by new versions',
           security: [{ bearerAuth: [] }],
           params: slugParam,
+          headers: z.looseObject({ ...ifMatchHeader }),
           body: callDefinitionInput,
           response: {
             200: z.object({ slug: z.string(), revision: z.number() }),
@@ -438,6 +459,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'publishCall',
           tags: ['calls (call office)'],
           summary: 'Publish the draft as version 1 (needs at least one funder)',
           security: [{ bearerAuth: [] }],
@@ -461,10 +483,12 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'amendCall',
           tags: ['calls (call office)'],
           summary: 'Amend a published call: a new version with a reason (If-Match: the current version)',
           security: [{ bearerAuth: [] }],
           params: slugParam,
+          headers: z.looseObject({ ...ifMatchHeader }),
           body: z.object({ reason: z.string().min(3).max(2000), definition: callDefinitionInput }).strict(),
           response: {
             201: z.object({ version: z.number(), changes: z.array(z.unknown()) }),
@@ -492,6 +516,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'replaceCallVersion',
           tags: ['calls (call office)'],
           summary: 'Always refused: published versions are immutable (409 PUBLISHED_IMMUTABLE)',
           security: [{ bearerAuth: [] }],
@@ -517,6 +542,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getCallLifecycle',
           tags: ['calls (call office)'],
           summary: 'The call lifecycle: state, allowed events, and the transition history',
           security: [{ bearerAuth: [] }],
@@ -582,11 +608,13 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'advanceCall',
           tags: ['calls (call office)'],
           summary:
             'Advance a manual stage (close the eligibility check, open the rebuttal, ...); If-Match optional',
           security: [{ bearerAuth: [] }],
           params: slugParam,
+          headers: z.looseObject({ ...ifMatchHeader }),
           body: z
             .object({
               event: z.enum(manualCallEvents),
@@ -625,6 +653,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'listCallProposals',
           tags: ['calls (call office)'],
           summary: 'Proposals of the call with their lifecycle state (filter with ?state=)',
           security: [{ bearerAuth: [] }],
@@ -656,6 +685,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getCallProposalStatistics',
           tags: ['calls (call office)'],
           summary:
             'Proposals per lifecycle state; research groups and requested amounts per country and per funder',

@@ -76,6 +76,7 @@ export function eligibilityService(
       {
         config: { access: anyOf(...serviceRoles) },
         schema: {
+          operationId: 'getEligibilityAccess',
           tags: ['eligibility'],
           summary: 'The roles and scopes the signed-in user holds in this service',
           security,
@@ -103,6 +104,7 @@ export function eligibilityService(
       {
         config: { access: authenticated },
         schema: {
+          operationId: 'checkDraftEligibility',
           tags: ['eligibility (applicants)'],
           summary:
             "Check a draft proposal against the call's current rules: findings with rule, level, funder, partners, facts, message and source",
@@ -127,6 +129,7 @@ export function eligibilityService(
       {
         config: { access: anyOf('funder') },
         schema: {
+          operationId: 'listFunderPartners',
           tags: ['eligibility (funders)'],
           summary:
             'Your partners in the submitted proposals, with the automatic findings about them and your official verdicts',
@@ -151,6 +154,8 @@ export function eligibilityService(
       {
         config: { access: anyOf('funder') },
         schema: {
+          operationId: 'exportFunderPartnersCsv',
+          produces: ['text/csv'],
           tags: ['eligibility (funders)'],
           summary: 'Your partners as CSV (UTF-8 with BOM, RFC 4180 quoting)',
           security,
@@ -180,6 +185,7 @@ export function eligibilityService(
       {
         config: { access: anyOf('funder') },
         schema: {
+          operationId: 'listFunderProposals',
           tags: ['eligibility (funders)'],
           summary:
             "The proposals with your partners and each one's derived outcome (declined, pending or eligible)",
@@ -204,6 +210,7 @@ export function eligibilityService(
       {
         config: { access: anyOf('funder') },
         schema: {
+          operationId: 'getFunderBudget',
           tags: ['eligibility (funders)'],
           summary: 'Requested by your partners against your commitment, in your currency for the call',
           security,
@@ -227,6 +234,7 @@ export function eligibilityService(
       {
         config: { access: anyOf('funder') },
         schema: {
+          operationId: 'recordVerdict',
           tags: ['eligibility (funders)'],
           summary:
             'Record or change your official verdict on one of your partners (until the eligibility check closes)',
@@ -262,6 +270,7 @@ export function eligibilityService(
       {
         config: { access: anyOf('funder') },
         schema: {
+          operationId: 'listVerdicts',
           tags: ['eligibility (funders)'],
           summary: 'The history of your verdicts on one of your partners, oldest first',
           security,
@@ -290,6 +299,7 @@ export function eligibilityService(
       {
         config: { access: anyOf('funder') },
         schema: {
+          operationId: 'markFunderDone',
           tags: ['eligibility (funders)'],
           summary: 'Declare your national check finished (every partner of yours needs a verdict)',
           security,
@@ -317,6 +327,7 @@ export function eligibilityService(
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getEligibilityOverview',
           tags: ['eligibility (call office)'],
           summary:
             'Formal checks, derived national outcomes and automatic-check summary per proposal, and which funders have finished',
@@ -347,6 +358,7 @@ export function eligibilityService(
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'listFunderProgress',
           tags: ['eligibility (call office)'],
           summary: "Each funder's progress: partners, verdicts recorded, pending, done",
           security,
@@ -374,6 +386,7 @@ export function eligibilityService(
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'recordFormalCheck',
           tags: ['eligibility (call office)'],
           summary:
             'Record the formal check of a proposal (a failed check declines it when outcomes are applied)',
@@ -407,6 +420,7 @@ export function eligibilityService(
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'runAutomaticChecks',
           tags: ['eligibility (call office)'],
           summary:
             'Run the automatic check of every counted proposal version under the current call version and store the results',
@@ -449,6 +463,7 @@ export function eligibilityService(
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'applyEligibilityOutcomes',
           tags: ['eligibility (call office)'],
           summary:
             'After the eligibility check closed: declare every proposal still in eligibility-check eligible or declined',

@@ -19,6 +19,7 @@ export function evaluationService(deps: ServiceDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf(...serviceRoles) },
         schema: {
+          operationId: 'getEvaluationAccess',
           tags: ['evaluation'],
           summary: 'The roles and scopes the signed-in user holds in this service',
           security: [{ bearerAuth: [] }],

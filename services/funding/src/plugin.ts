@@ -79,6 +79,7 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf(...serviceRoles) },
         schema: {
+          operationId: 'getFundingAccess',
           tags: ['funding'],
           summary: 'The roles and scopes the signed-in user holds in this service',
           ...secured,
@@ -106,6 +107,7 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'computeAllocation',
           tags: ['funding (call office)'],
           summary:
             "Walk the frozen ranking list against the funders' commitments: funded / fundable with a top-up / not fundable, per funder committed, allocated, remaining",
@@ -145,6 +147,7 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'computeWhatIfAllocation',
           tags: ['funding (call office)'],
           summary: 'What changes if some funders commit a different budget (nothing is stored)',
           ...secured,
@@ -192,6 +195,7 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'computeTopUp',
           tags: ['funding (call office)'],
           summary:
             'The smallest top-up per funder that funds every considered proposal down to a rank (a tie group it cuts is included whole)',
@@ -225,6 +229,7 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'recordRecommendation',
           tags: ['funding (call office)'],
           summary:
             "Record the Call Steering Committee's recommendation once: a frozen, hashed snapshot; the call moves to national decisions",
@@ -258,6 +263,7 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getRecommendation',
           tags: ['funding (call office)'],
           summary: 'The frozen recommendation with its snapshot and SHA-256',
           ...secured,
@@ -279,6 +285,7 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office', 'funder') },
         schema: {
+          operationId: 'listDecisions',
           tags: ['funding (funders)'],
           summary:
             'Partners of recommended projects with their requested budget and current national decision (a funder sees its own partners)',
@@ -323,6 +330,7 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('funder') },
         schema: {
+          operationId: 'recordDecision',
           tags: ['funding (funders)'],
           summary:
             "Record (or revise) the national funding decision on one of the funder's own partners; appended to its history",
@@ -379,6 +387,7 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office', 'funder') },
         schema: {
+          operationId: 'getDecision',
           tags: ['funding (funders)'],
           summary: "A partner's national decision and its full history (oldest first)",
           ...secured,
@@ -420,6 +429,7 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'generateOutcomeLetters',
           tags: ['funding (call office)'],
           summary:
             'Generate one outcome letter per proposal (outcome, scores, anonymised reviews), all or nothing; 422 lists the letters that failed',
@@ -449,6 +459,7 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getOutcomeLetterBatch',
           tags: ['funding (call office)'],
           summary: 'The latest batch of outcome letters',
           ...secured,
@@ -492,6 +503,8 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'downloadOutcomeLettersZip',
+          produces: ['application/zip'],
           tags: ['funding (call office)'],
           summary: 'The latest batch of outcome letters as one zip (with manifest.csv)',
           ...secured,
@@ -515,6 +528,8 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office', 'applicant') },
         schema: {
+          operationId: 'downloadOutcomeLetter',
+          produces: ['application/pdf'],
           tags: ['funding (call office)', 'funding (applicants)'],
           summary:
             "A proposal's latest outcome letter (PDF): the call office, or the proposal's own consortium",
@@ -547,6 +562,7 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office', 'funder') },
         schema: {
+          operationId: 'generateFundingLetters',
           tags: ['funding (funders)'],
           summary:
             'Generate the national funding letters of funded partners (call office: all funders; funder: its own), all or nothing',
@@ -573,6 +589,8 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office', 'funder') },
         schema: {
+          operationId: 'downloadFundingLettersZip',
+          produces: ['application/zip'],
           tags: ['funding (funders)'],
           summary: 'The latest funding letter of each funded partner as one zip (a funder gets its own only)',
           ...secured,
@@ -605,6 +623,8 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office', 'funder') },
         schema: {
+          operationId: 'downloadFundingLetter',
+          produces: ['application/pdf'],
           tags: ['funding (funders)'],
           summary: "A partner's latest funding letter (PDF), for its funder or the call office",
           ...secured,
@@ -635,6 +655,8 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'exportCallDataset',
+          produces: ['text/csv'],
           tags: ['funding (call office)'],
           summary: 'CSV export: proposals, partners, budgets, reviews, ranking or decisions',
           ...secured,
@@ -663,6 +685,7 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getCallStatistics',
           tags: ['funding (call office)'],
           summary:
             'Call statistics: proposals per stage, research groups, countries, funders; committed, requested and granted per funder',
@@ -682,6 +705,8 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'exportCallStatisticsCsv',
+          produces: ['text/csv'],
           tags: ['funding (call office)'],
           summary: 'Call statistics as CSV: summary, funders or countries',
           ...secured,
@@ -707,6 +732,8 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'downloadCallReport',
+          produces: ['application/pdf'],
           tags: ['funding (call office)'],
           summary: 'The call report (PDF): key figures, requested vs committed per funder (chart), tables',
           ...secured,

@@ -27,6 +27,7 @@ export function applicantRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'listReleasedReviews',
           tags: ['evaluation (applicant)'],
           summary:
             'The reviews of your proposal, anonymised ("Reviewer 1", …), from the opening of the rebuttal stage (coordinator only)',

@@ -102,6 +102,7 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'detectConflicts',
           tags,
           summary:
             'Detect conflicts of interest of the whole pool with the proposals of a stage, and store them',
@@ -123,6 +124,7 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'listConflicts',
           tags,
           summary: 'Conflicts of interest: the last detection run and the reviewers’ declarations',
           security,
@@ -156,6 +158,7 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'runAssignment',
           tags,
           summary:
             'Run the exact assignment optimiser over the stage’s proposals and the reviewers who accepted (422 with a diagnosis when infeasible)',
@@ -238,6 +241,7 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getAssignmentRun',
           tags,
           summary: 'One recorded optimiser run: input hash, parameters, solver, objective or diagnosis',
           security,
@@ -299,6 +303,7 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'listAssignments',
           tags,
           summary: 'Every assignment of a stage, active, declined or removed',
           security,
@@ -325,6 +330,7 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'overrideAssignments',
           tags,
           summary:
             'Add or remove single pairs; refused with ASSIGNMENT_CONSTRAINT_VIOLATED when a hard constraint breaks',
@@ -364,6 +370,7 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getReviewProgress',
           tags,
           summary:
             'Review progress per proposal and per reviewer: assigned, declined, draft, submitted, late',
@@ -385,6 +392,7 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'sendReviewReminders',
           tags,
           summary: 'E-mail one reminder per reviewer with pending reviews (at most one per reviewer per day)',
           security,
@@ -407,6 +415,7 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'recordConsensus',
           tags,
           summary:
             'Record the panel’s consensus score (replaces the mean of the reviews), with a justification',
@@ -458,6 +467,7 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getProposalEvaluation',
           tags,
           summary:
             'The panel’s view of one proposal: every review with its reviewer, the consensus, the rebuttal',
@@ -559,6 +569,7 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getRanking',
           tags,
           summary: 'The ranking as the scores stand now (or the frozen list once frozen)',
           security,
@@ -608,6 +619,7 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'freezeRanking',
           tags,
           summary:
             'Freeze the ranking list: once, hashed, naming the call version; steps FREEZE_RANKING (full stage) and RANK',
@@ -641,6 +653,7 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getFrozenRanking',
           tags,
           summary: 'The frozen ranking list of a stage, with its hash checked',
           security,
@@ -663,6 +676,7 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'decideFullStageInvitations',
           tags,
           summary:
             'Invite pre-proposals to the full stage down the frozen pre-proposal ranking (top N, threshold, budget cap): INVITE / NOT_INVITE',

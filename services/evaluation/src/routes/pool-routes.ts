@@ -61,6 +61,7 @@ export function poolRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'addReviewer',
           tags: ['evaluation (call office)'],
           summary: 'List an expert in the call’s reviewer pool',
           security,
@@ -81,6 +82,7 @@ export function poolRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'listReviewers',
           tags: ['evaluation (call office)'],
           summary: 'The reviewer pool with invitation and confidentiality status',
           security,
@@ -109,6 +111,7 @@ export function poolRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'inviteReviewer',
           tags: ['evaluation (call office)'],
           summary: 'E-mail the expert a single-use invitation link (a new one revokes the earlier links)',
           security,
@@ -130,6 +133,7 @@ export function poolRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'viewReviewerInvitation',
           tags: ['evaluation (reviewer)'],
           summary: 'What an invitation is for (the token travels in the body, never in a logged URL)',
           body: z.object({ token: tokenField }).strict(),
@@ -168,6 +172,7 @@ export function poolRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'acceptReviewerInvitation',
           tags: ['evaluation (reviewer)'],
           summary:
             'Accept an invitation: signed in, it joins your account; otherwise give a password to create the account',
@@ -199,6 +204,7 @@ export function poolRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'declineReviewerInvitation',
           tags: ['evaluation (reviewer)'],
           summary: 'Decline an invitation',
           body: z.object({ token: tokenField, reason: z.string().max(2000).optional() }).strict(),

@@ -75,6 +75,7 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'getConfidentiality',
           tags,
           summary: 'The confidentiality undertaking and whether you accepted it',
           security,
@@ -107,6 +108,7 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'acceptConfidentiality',
           tags,
           summary: 'Accept the confidentiality undertaking (send back the hash of the text you read)',
           security,
@@ -143,6 +145,7 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'listMyAssignments',
           tags,
           summary: 'Your assignments, with your declaration and review status',
           security,
@@ -220,6 +223,7 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'getCoiScreen',
           tags,
           summary: 'The COI screen: acronym, title and partners only, to declare conflicts before reading',
           security,
@@ -298,6 +302,7 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'declareConflict',
           tags,
           summary:
             'Declare whether you have a conflict of interest; a conflict withdraws you from the proposal and a replacement is assigned',
@@ -351,6 +356,7 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'getAssignedProposal',
           tags,
           summary: 'The full proposal: only when assigned, with no conflict detected and none declared',
           security,
@@ -434,6 +440,7 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'getReview',
           tags,
           summary: 'Your review of the proposal (criteria, scale, deadline, draft or submitted scores)',
           security,
@@ -456,6 +463,7 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'saveReviewDraft',
           tags,
           summary: 'Save your review as a draft (criteria may still be missing)',
           security,
@@ -484,6 +492,7 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'submitReview',
           tags,
           summary: 'Submit your review (final); late after the review deadline by the server clock',
           security,
@@ -512,6 +521,7 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'listPeerReviews',
           tags,
           summary: 'The submitted reviews of the proposal, anonymised; only once your own is submitted',
           security,
@@ -557,6 +567,7 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'getRebuttalForReviewers',
           tags,
           summary: 'The consortium’s rebuttal, for its reviewers',
           security,
@@ -586,6 +597,7 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer', 'call-office') },
         schema: {
+          operationId: 'declineAssignment',
           tags,
           summary:
             'Decline an assignment (the reviewer, or the call office for them); the best valid replacement is applied or proposed',

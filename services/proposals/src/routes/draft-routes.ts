@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ianaZone, partner } from '@permed/domain';
-import { anyOf, authenticated, type FastifyPluginAsyncZod } from '@permed/http';
+import { anyOf, authenticated, type FastifyPluginAsyncZod, ifMatchHeader } from '@permed/http';
 import { ifMatchVersion } from '@permed/service-kit';
 import { addPartner } from '../add-partner.ts';
 import { createProposal } from '../create-proposal.ts';
@@ -37,6 +37,7 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: authenticated },
         schema: {
+          operationId: 'createProposal',
           tags,
           security,
           summary: 'Start a proposal in a call whose submission stage is open; you become its coordinator',
@@ -75,6 +76,7 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: authenticated },
         schema: {
+          operationId: 'listMyProposals',
           tags,
           security,
           summary: 'The proposals you belong to, with your role, their state and the next deadline',
@@ -120,6 +122,7 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: readers },
         schema: {
+          operationId: 'getProposal',
           tags,
           security,
           summary:
@@ -140,11 +143,13 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'updateProposalHeader',
           tags,
           security,
           summary:
             'Change header fields (If-Match: the header version); coordinator or consortium-wide editor',
           params: proposalIdParams,
+          headers: z.looseObject({ ...ifMatchHeader }),
           body: headerPatch,
           response: { 200: headerView, ...problems(400, 401, 403, 404, 409, 412, 428) },
         },
@@ -162,6 +167,7 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'addPartner',
           tags,
           security,
           summary: 'Add a partner section (coordinator or consortium-wide editor)',
@@ -185,6 +191,7 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: readers },
         schema: {
+          operationId: 'getPartner',
           tags,
           security,
           summary: 'One partner section with its version (ETag)',
@@ -206,11 +213,13 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'replacePartner',
           tags,
           security,
           summary:
             "Replace a partner section (If-Match: the section's version); a partner's editor only its own",
           params: partnerParams,
+          headers: z.looseObject({ ...ifMatchHeader }),
           body: partner,
           response: { 200: partnerView, ...problems(400, 401, 403, 404, 409, 412, 428) },
         },
@@ -235,11 +244,13 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'removePartner',
           tags,
           security,
           summary:
             "Remove a partner section (If-Match: the section's version); coordinator or consortium-wide editor",
           params: partnerParams,
+          headers: z.looseObject({ ...ifMatchHeader }),
           response: { 204: z.null(), ...problems(400, 401, 403, 404, 409, 412, 428) },
         },
       },
@@ -255,6 +266,7 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: readers },
         schema: {
+          operationId: 'validateProposal',
           tags,
           security,
           summary: 'What stands between the draft and a submission, and the eligibility pre-check',

@@ -51,6 +51,7 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'openFullProposal',
           tags,
           security,
           summary:
@@ -70,6 +71,7 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant', 'call-office') },
         schema: {
+          operationId: 'getChangeReport',
           tags,
           security,
           summary:
@@ -92,6 +94,7 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant', 'call-office') },
         schema: {
+          operationId: 'listChangeRequests',
           tags,
           security,
           summary: 'Requests to approve the changes of the full proposal, newest first',
@@ -108,6 +111,7 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'requestChangeApproval',
           tags,
           security,
           summary: 'Ask the call office to approve the changes as they stand (coordinator)',
@@ -131,6 +135,7 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'decideChangeRequest',
           tags,
           security,
           summary: 'Approve or reject the changes of a full proposal (call office of the call)',
@@ -161,6 +166,7 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'listRebuttalReviews',
           tags,
           security,
           summary: 'The reviews, anonymised, from the opening of the rebuttal (coordinator)',
@@ -196,6 +202,7 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'submitRebuttal',
           tags,
           security,
           summary: "Submit the one answer to the reviews during the call's rebuttal window (coordinator)",
@@ -217,6 +224,7 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant', 'call-office') },
         schema: {
+          operationId: 'getRebuttal',
           tags,
           security,
           summary: 'The submitted rebuttal',

@@ -49,6 +49,7 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'inviteMember',
           tags,
           security,
           summary:
@@ -79,6 +80,7 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'listInvitations',
           tags,
           security,
           summary: 'Invitations of this proposal and their status (coordinator)',
@@ -99,6 +101,7 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'withdrawInvitation',
           tags,
           security,
           summary: 'Withdraw a pending invitation (coordinator)',
@@ -117,6 +120,7 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: authenticated },
         schema: {
+          operationId: 'acceptInvitation',
           tags,
           security,
           summary: 'Accept an invitation with the token from the e-mail (signed in)',
@@ -139,6 +143,7 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant', 'call-office') },
         schema: {
+          operationId: 'listMembers',
           tags,
           security,
           summary: 'The team: members with their role and partner section',
@@ -170,6 +175,7 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'removeMember',
           tags,
           security,
           summary: 'Remove a member (coordinator); their access ends at their next request',
