@@ -23,7 +23,7 @@ import {
 import type { Config } from '@permed/config';
 import { AppError, toProblem, type FieldProblem } from './errors.ts';
 import { hasAnyRole, type Access, type Principal } from './access.ts';
-import { openApiDocumentTransform, openApiRouteTransform } from './openapi.ts';
+import { acceptMissingOptionalBody, openApiDocumentTransform, openApiRouteTransform } from './openapi.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -121,6 +121,7 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  app.addHook('preValidation', acceptMissingOptionalBody);
   app.decorateRequest('principal', null);
 
   // Load shedding comes first, before any work (token checks hit the database): past the in-flight

@@ -1,4 +1,4 @@
-import type { FastifySchema } from 'fastify';
+import type { FastifyRequest, FastifySchema } from 'fastify';
 import type { SwaggerTransformObject } from '@fastify/swagger';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -48,6 +48,30 @@ export const idempotencyKeyHeader = {
     ),
 } as const;
 
+/** Whether a route's declared body accepts `{}`: then it also accepts no body at all. */
+export function acceptsEmptyBody(body: unknown): boolean {
+  return body instanceof z.ZodType && body.safeParse({}).success;
+}
+
+const emptyBodyChecks = new WeakMap<object, boolean>();
+
+/**
+ * preValidation: a request without a body to a route whose body has only optional fields is
+ * validated as `{}` (Fastify would hand the validator `null`: "expected object, received null").
+ * An action such as POST …/publish is naturally sent without a body.
+ */
+export async function acceptMissingOptionalBody(request: FastifyRequest): Promise<void> {
+  if (request.body !== undefined && request.body !== null) return;
+  const body = request.routeOptions.schema?.body;
+  if (!body || typeof body !== 'object') return;
+  let accepts = emptyBodyChecks.get(body);
+  if (accepts === undefined) {
+    accepts = acceptsEmptyBody(body);
+    emptyBodyChecks.set(body, accepts);
+  }
+  if (accepts) request.body = {};
+}
+
 /** The problem document (RFC 9457) every error response carries; see errors.ts. */
 export const problemJsonSchema = {
   type: 'object',
@@ -82,6 +106,8 @@ export const problemJsonSchema = {
   additionalProperties: true,
 } as const;
 
+const OPTIONAL_BODY = 'x-permed-optional-body';
+
 type RouteDoc = Parameters<typeof jsonSchemaTransform>[0] & {
   route?: { config?: { access?: Access }; schema?: FastifySchema };
 };
@@ -90,7 +116,8 @@ type RouteDoc = Parameters<typeof jsonSchemaTransform>[0] & {
  * Per route, on top of the zod → JSON Schema conversion: the security requirement derived from
  * `config.access` (public → none, anything else → bearer token), so the document cannot drift
  * from what the access guard enforces; the problems the guard and the validator can answer (400,
- * 401, 403); and a body declared for OpenAPI only (multipart uploads).
+ * 401, 403); a body declared for OpenAPI only (multipart uploads); and whether the body is
+ * optional (by the same test as `acceptMissingOptionalBody`).
  */
 export function openApiRouteTransform(doc: RouteDoc): ReturnType<typeof jsonSchemaTransform> {
   const out = jsonSchemaTransform(doc);
@@ -107,6 +134,7 @@ export function openApiRouteTransform(doc: RouteDoc): ReturnType<typeof jsonSche
     schema.body = documented.schema;
     schema.consumes = [documented.contentType];
   }
+  if (declared?.body && acceptsEmptyBody(declared.body)) schema[OPTIONAL_BODY] = true;
 
   const response = { ...(schema.response as Record<string, unknown> | undefined) };
   // A route that sends a file (or nothing) declares no serialiser for its success; say what it sends.
@@ -148,7 +176,8 @@ type Operation = {
 
 /**
  * On the whole document: every error response is application/problem+json with the shared
- * Problem schema (the error handler renders every 4xx/5xx that way).
+ * Problem schema (the error handler renders every 4xx/5xx that way), and optional bodies are
+ * marked `required: false`.
  */
 export const openApiDocumentTransform: SwaggerTransformObject = (document) => {
   if (!('openapiObject' in document)) return document.swaggerObject;
@@ -161,6 +190,10 @@ export const openApiDocumentTransform: SwaggerTransformObject = (document) => {
   const paths = (openapiObject.paths ?? {}) as Record<string, Record<string, Operation>>;
   for (const item of Object.values(paths)) {
     for (const operation of Object.values(item)) {
+      if (operation[OPTIONAL_BODY]) {
+        delete operation[OPTIONAL_BODY];
+        if (operation.requestBody) operation.requestBody.required = false;
+      }
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         if (!/^[45]\d\d$/.test(status)) continue;
         response.description = reasons[status] ?? 'Error';
