@@ -14,7 +14,13 @@ import { describeRule } from '@permed/rules';
 import { actorOf, ifMatchVersion, type ServiceDeps } from '@permed/service-kit';
 import { allowedEvents, type PersistedSnapshot } from '@permed/workflow';
 import { listVersions, requireCall, requirePublishedCall, requireVersion } from './call-store.ts';
-import { advanceCall, manualCallEvents, noPendingFacts, type StageFacts } from './advance-call.ts';
+import {
+  advanceCall,
+  manualCallEvents,
+  noPendingFacts,
+  visibleCallEvents,
+  type StageFacts,
+} from './advance-call.ts';
 import { amendCall, createCall, publishCall, updateDraft } from './manage-calls.ts';
 import { callCalendar, stagesView } from './public-view.ts';
 import { callStatistics, proposalsByState } from './statistics.ts';
@@ -552,7 +558,11 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
               state: z.string(),
               lockVersion: z.number(),
               machineVersion: z.string(),
-              allowedEvents: z.array(z.string()),
+              allowedEvents: z
+                .array(z.string())
+                .describe(
+                  'What you may send now: PUBLISH (POST …/publish) or an event of POST …/events; never what the scheduler fires',
+                ),
               transitions: z.array(
                 z.object({
                   seq: z.number(),
@@ -589,7 +599,9 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
           state: inst.state,
           lockVersion: inst.lockVersion,
           machineVersion: inst.machineVersion,
-          allowedEvents: allowedEvents('call', inst.snapshot as unknown as PersistedSnapshot<'call'>),
+          allowedEvents: visibleCallEvents(
+            allowedEvents('call', inst.snapshot as unknown as PersistedSnapshot<'call'>),
+          ),
           transitions: transitions.map((t) => ({
             seq: t.seq,
             event: t.event,

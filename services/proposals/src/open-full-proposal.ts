@@ -7,7 +7,8 @@ import { instantMs, submissionStage } from './call-context.ts';
 import type { ProposalsContext } from './deps.ts';
 import type { DraftHeader } from './draft-schema.ts';
 import { deadlinePassed } from './editing-window.ts';
-import { callOf, requireCoordinator, resolveProposalAccess } from './proposal-access.ts';
+import { callOf, resolveProposalAccess } from './proposal-access.ts';
+import { requireEventRight, visibleEvents } from './proposal-actions.ts';
 import { lastVersionOfStage, lockProposal } from './proposal-store.ts';
 
 /**
@@ -21,7 +22,7 @@ export async function openFullProposal(
   proposalId: string,
 ): Promise<{ state: string; basedOnVersion: number }> {
   const access = await resolveProposalAccess(ctx.db, principal, proposalId);
-  requireCoordinator(access, 'open the full proposal');
+  requireEventRight(access, 'OPEN_FULL_PROPOSAL', 'open the full proposal');
   const call = await callOf(ctx, access);
   if (!call.definition.twoStage) throw new AppError('CONFLICT', 'This call has a single stage');
   const window = submissionStage(call.definition, 'full-proposal');
@@ -39,6 +40,7 @@ export async function openFullProposal(
       actor,
       at: now,
       callVersion: call.version,
+      visibleEvents: (events) => visibleEvents(access.role, events),
     });
     if (!base) throw new AppError('CONFLICT', 'No pre-proposal was submitted');
     const doc = base.document as unknown as ProposalDocument;

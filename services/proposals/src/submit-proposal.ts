@@ -10,7 +10,8 @@ import { approvalCovers, changeReport } from './change-report.ts';
 import type { ProposalsContext } from './deps.ts';
 import { draftDocument, storedHeader } from './draft-schema.ts';
 import { deadlinePassed, stageNotOpen } from './editing-window.ts';
-import { requireCoordinator, resolveProposalAccess } from './proposal-access.ts';
+import { resolveProposalAccess } from './proposal-access.ts';
+import { requireEventRight, visibleEvents } from './proposal-actions.ts';
 import { findVersion, type VersionRow } from './proposal-store.ts';
 import { inCallZone, receiptOf, type ReceiptDocument, type SubmissionReceipt } from './receipt.ts';
 import { lockForSubmission, readForSubmission, writeSubmission } from './submission-statements.ts';
@@ -62,7 +63,9 @@ const holdsProposalGrant = (principal: Principal, proposalId: string): boolean =
 /** The answer every other route gives a caller that may not submit: 404 to strangers, 403 to the rest. */
 async function requireSubmitter(ctx: ProposalsContext, principal: Principal, proposalId: string) {
   const access = await resolveProposalAccess(ctx.db, principal, proposalId);
-  requireCoordinator(access, 'submit the proposal');
+  // SUBMIT and SUBMIT_FULL have the same right; readForSubmission's fast path takes the lock
+  // only for that role (see submission-statements.ts).
+  requireEventRight(access, 'SUBMIT', 'submit the proposal');
 }
 
 /** The lifecycle or the seq moved while this transaction waited for the lock: read again. */
@@ -223,7 +226,7 @@ export async function submitProposal(
           {
             extensions: {
               currentState: plan.currentState,
-              allowedEvents: plan.allowedEvents,
+              allowedEvents: visibleEvents('coordinator', plan.allowedEvents),
               event: eventType,
             },
           },
