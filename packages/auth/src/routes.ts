@@ -108,7 +108,6 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
           operationId: 'logout',
           tags: ['auth'],
           summary: 'Revoke the current session',
-          security: [{ bearerAuth: [] }],
           response: { 204: z.null().describe('The session is revoked') },
         },
       },
@@ -126,7 +125,6 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
           operationId: 'getMe',
           tags: ['auth'],
           summary: 'The signed-in user, its roles and its settings',
-          security: [{ bearerAuth: [] }],
           response: { 200: meResponse },
         },
       },
@@ -143,7 +141,6 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
           summary: "Change the signed-in user's own settings",
           description:
             '`timeZone`: the IANA zone the user reads dates in (e.g. "Europe/Madrid"); views that show a deadline in "your zone" use it when the request names none. null clears it.',
-          security: [{ bearerAuth: [] }],
           body: z.object({ timeZone: ianaZone.nullable() }).strict(),
           response: { 200: meResponse },
         },

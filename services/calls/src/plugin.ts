@@ -372,7 +372,6 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
           operationId: 'createCall',
           tags: ['calls (call office)'],
           summary: 'Create a draft call',
-          security: [{ bearerAuth: [] }],
           body: callDefinitionInput,
           response: {
             201: z.object({ id: z.string(), slug: z.string(), revision: z.number() }),
@@ -403,7 +402,6 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
           operationId: 'getCallDraft',
           tags: ['calls (call office)'],
           summary: 'The draft definition (before publication) and its revision (ETag)',
-          security: [{ bearerAuth: [] }],
           params: slugParam,
           response: {
             200: z.object({
@@ -438,7 +436,6 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
           tags: ['calls (call office)'],
           summary:
             'Replace the draft (If-Match: the revision you read); a published call changes only by new versions',
-          security: [{ bearerAuth: [] }],
           params: slugParam,
           headers: z.looseObject({ ...ifMatchHeader }),
           body: callDefinitionInput,
@@ -468,7 +465,6 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
           operationId: 'publishCall',
           tags: ['calls (call office)'],
           summary: 'Publish the draft as version 1 (needs at least one funder)',
-          security: [{ bearerAuth: [] }],
           params: slugParam,
           body: z
             .object({ reason: z.string().min(1).max(2000).default('First publication') })
@@ -492,7 +488,6 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
           operationId: 'amendCall',
           tags: ['calls (call office)'],
           summary: 'Amend a published call: a new version with a reason (If-Match: the current version)',
-          security: [{ bearerAuth: [] }],
           params: slugParam,
           headers: z.looseObject({ ...ifMatchHeader }),
           body: z.object({ reason: z.string().min(3).max(2000), definition: callDefinitionInput }).strict(),
@@ -525,7 +520,6 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
           operationId: 'replaceCallVersion',
           tags: ['calls (call office)'],
           summary: 'Always refused: published versions are immutable (409 PUBLISHED_IMMUTABLE)',
-          security: [{ bearerAuth: [] }],
           params: z
             .object({ slug: z.string().min(1).max(64), version: z.coerce.number().int().min(1).max(100_000) })
             .strict(),
@@ -551,7 +545,6 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
           operationId: 'getCallLifecycle',
           tags: ['calls (call office)'],
           summary: 'The call lifecycle: state, allowed events, and the transition history',
-          security: [{ bearerAuth: [] }],
           params: slugParam,
           response: {
             200: z.object({
@@ -624,7 +617,6 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
           tags: ['calls (call office)'],
           summary:
             'Advance a manual stage (close the eligibility check, open the rebuttal, ...); If-Match optional',
-          security: [{ bearerAuth: [] }],
           params: slugParam,
           headers: z.looseObject({ ...ifMatchHeader }),
           body: z
@@ -668,7 +660,6 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
           operationId: 'listCallProposals',
           tags: ['calls (call office)'],
           summary: 'Proposals of the call with their lifecycle state (filter with ?state=)',
-          security: [{ bearerAuth: [] }],
           params: slugParam,
           querystring: z.object({ state: z.string().min(1).max(40).optional() }).strict(),
           response: {
@@ -701,7 +692,6 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
           tags: ['calls (call office)'],
           summary:
             'Proposals per lifecycle state; research groups and requested amounts per country and per funder',
-          security: [{ bearerAuth: [] }],
           params: slugParam,
           response: { 200: z.record(z.string(), z.unknown()), 404: z.unknown() },
         },

@@ -56,7 +56,6 @@ const problems = {
   409: z.unknown(),
   422: z.unknown(),
 };
-const secured = { security: [{ bearerAuth: [] }] };
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lower-case hex');
 
 const excludedView = z.object({
@@ -82,7 +81,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           operationId: 'getFundingAccess',
           tags: ['funding'],
           summary: 'The roles and scopes the signed-in user holds in this service',
-          ...secured,
           response: {
             200: z.object({
               service: z.literal('funding'),
@@ -111,7 +109,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           tags: ['funding (call office)'],
           summary:
             "Walk the frozen ranking list against the funders' commitments: funded / fundable with a top-up / not fundable, per funder committed, allocated, remaining",
-          ...secured,
           params: slugParam,
           querystring: z.object({ ties: tieRule.default('fund-most') }).strict(),
           response: {
@@ -150,7 +147,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           operationId: 'computeWhatIfAllocation',
           tags: ['funding (call office)'],
           summary: 'What changes if some funders commit a different budget (nothing is stored)',
-          ...secured,
           params: slugParam,
           body: z
             .object({
@@ -199,7 +195,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           tags: ['funding (call office)'],
           summary:
             'The smallest top-up per funder that funds every considered proposal down to a rank (a tie group it cuts is included whole)',
-          ...secured,
           params: slugParam,
           querystring: z
             .object({ rank: z.coerce.number().int().min(1).max(100_000), ties: tieRule.default('fund-most') })
@@ -233,7 +228,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           tags: ['funding (call office)'],
           summary:
             "Record the Call Steering Committee's recommendation once: a frozen, hashed snapshot; the call moves to national decisions",
-          ...secured,
           params: slugParam,
           body: z
             .object({
@@ -266,7 +260,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           operationId: 'getRecommendation',
           tags: ['funding (call office)'],
           summary: 'The frozen recommendation with its snapshot and SHA-256',
-          ...secured,
           params: slugParam,
           response: { 200: recommendationView, ...problems },
         },
@@ -289,7 +282,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           tags: ['funding (funders)'],
           summary:
             'Partners of recommended projects with their requested budget and current national decision (a funder sees its own partners)',
-          ...secured,
           params: slugParam,
           response: {
             200: z.object({
@@ -334,7 +326,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           tags: ['funding (funders)'],
           summary:
             "Record (or revise) the national funding decision on one of the funder's own partners; appended to its history",
-          ...secured,
           params: partnerParams,
           body: z
             .object({
@@ -390,7 +381,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           operationId: 'getDecision',
           tags: ['funding (funders)'],
           summary: "A partner's national decision and its full history (oldest first)",
-          ...secured,
           params: partnerParams,
           response: {
             200: z.object({ current: decisionView.nullable(), history: z.array(decisionView) }),
@@ -433,7 +423,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           tags: ['funding (call office)'],
           summary:
             'Generate one outcome letter per proposal (outcome, scores, anonymised reviews), all or nothing; 422 lists the letters that failed',
-          ...secured,
           params: slugParam,
           body: z
             .object({ notify: z.boolean().default(false).describe('E-mail each coordinator after commit') })
@@ -462,7 +451,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           operationId: 'getOutcomeLetterBatch',
           tags: ['funding (call office)'],
           summary: 'The latest batch of outcome letters',
-          ...secured,
           params: slugParam,
           response: { 200: batchView, ...problems },
         },
@@ -507,7 +495,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           produces: ['application/zip'],
           tags: ['funding (call office)'],
           summary: 'The latest batch of outcome letters as one zip (with manifest.csv)',
-          ...secured,
           params: slugParam,
         },
       },
@@ -533,7 +520,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           tags: ['funding (call office)', 'funding (applicants)'],
           summary:
             "A proposal's latest outcome letter (PDF): the call office, or the proposal's own consortium",
-          ...secured,
           params: z.object({ slug: z.string().min(1).max(64), proposalId: z.uuid() }).strict(),
         },
       },
@@ -566,7 +552,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           tags: ['funding (funders)'],
           summary:
             'Generate the national funding letters of funded partners (call office: all funders; funder: its own), all or nothing',
-          ...secured,
           params: slugParam,
           response: { 201: batchView, ...problems },
         },
@@ -593,7 +578,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           produces: ['application/zip'],
           tags: ['funding (funders)'],
           summary: 'The latest funding letter of each funded partner as one zip (a funder gets its own only)',
-          ...secured,
           params: slugParam,
         },
       },
@@ -627,7 +611,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           produces: ['application/pdf'],
           tags: ['funding (funders)'],
           summary: "A partner's latest funding letter (PDF), for its funder or the call office",
-          ...secured,
           params: partnerParams,
         },
       },
@@ -659,7 +642,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           produces: ['text/csv'],
           tags: ['funding (call office)'],
           summary: 'CSV export: proposals, partners, budgets, reviews, ranking or decisions',
-          ...secured,
           params: z.object({ slug: z.string().min(1).max(64), dataset: z.enum(exportDatasets) }).strict(),
         },
       },
@@ -689,7 +671,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           tags: ['funding (call office)'],
           summary:
             'Call statistics: proposals per stage, research groups, countries, funders; committed, requested and granted per funder',
-          ...secured,
           params: slugParam,
           response: { 200: callStatisticsSchema, ...problems },
         },
@@ -709,7 +690,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           produces: ['text/csv'],
           tags: ['funding (call office)'],
           summary: 'Call statistics as CSV: summary, funders or countries',
-          ...secured,
           params: slugParam,
           querystring: z.object({ table: z.enum(statisticsTables).default('funders') }).strict(),
         },
@@ -736,7 +716,6 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
           produces: ['application/pdf'],
           tags: ['funding (call office)'],
           summary: 'The call report (PDF): key figures, requested vs committed per funder (chart), tables',
-          ...secured,
           params: slugParam,
         },
       },

@@ -25,7 +25,6 @@ export function proposalsService(deps: ProposalsDeps): FastifyPluginAsyncZod {
           operationId: 'getProposalsAccess',
           tags: ['proposals'],
           summary: 'The roles and scopes the signed-in user holds in this service',
-          security: [{ bearerAuth: [] }],
           response: {
             200: z.object({
               service: z.literal('proposals'),

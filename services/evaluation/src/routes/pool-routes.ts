@@ -11,7 +11,7 @@ import { collaboratorInput, reviewerInput } from '../inputs.ts';
 import { inviteReviewer } from '../invite-reviewer.ts';
 import { requireOpenInvitation } from '../invitation-store.ts';
 import type { ReviewerRow } from '../conflict-inputs.ts';
-import { callParams, iso, officeContext, problems, security } from './common.ts';
+import { callParams, iso, officeContext, problems } from './common.ts';
 
 const reviewerView = z.object({
   id: z.string(),
@@ -64,7 +64,6 @@ export function poolRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
           operationId: 'addReviewer',
           tags: ['evaluation (call office)'],
           summary: 'List an expert in the call’s reviewer pool',
-          security,
           params: callParams,
           body: reviewerInput,
           response: { 201: reviewerView, ...problems },
@@ -85,7 +84,6 @@ export function poolRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
           operationId: 'listReviewers',
           tags: ['evaluation (call office)'],
           summary: 'The reviewer pool with invitation and confidentiality status',
-          security,
           params: callParams,
           response: { 200: z.array(reviewerView), ...problems },
         },
@@ -114,7 +112,6 @@ export function poolRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
           operationId: 'inviteReviewer',
           tags: ['evaluation (call office)'],
           summary: 'E-mail the expert a single-use invitation link (a new one revokes the earlier links)',
-          security,
           params: z.object({ callId: z.uuid(), reviewerId: z.uuid() }).strict(),
           response: { 201: z.object({ invitationId: z.string(), expiresAt: z.string() }), ...problems },
         },

@@ -33,7 +33,7 @@ import {
   requireReviewer,
 } from '../reviewer-gate.ts';
 import { saveReview } from '../save-review.ts';
-import { callParams, iso, problems, proposalParams, security } from './common.ts';
+import { callParams, iso, problems, proposalParams } from './common.ts';
 
 const stageQuery = z.object({ stage: stageInput.optional() }).strict();
 const tags = ['evaluation (reviewer)'];
@@ -78,7 +78,6 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
           operationId: 'getConfidentiality',
           tags,
           summary: 'The confidentiality undertaking and whether you accepted it',
-          security,
           params: callParams,
           response: {
             200: z.object({
@@ -111,7 +110,6 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
           operationId: 'acceptConfidentiality',
           tags,
           summary: 'Accept the confidentiality undertaking (send back the hash of the text you read)',
-          security,
           params: callParams,
           body: z.object({ statementHash: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
           response: {
@@ -148,7 +146,6 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
           operationId: 'listMyAssignments',
           tags,
           summary: 'Your assignments, with your declaration and review status',
-          security,
           params: callParams,
           response: {
             200: z.array(
@@ -226,7 +223,6 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
           operationId: 'getCoiScreen',
           tags,
           summary: 'The COI screen: acronym, title and partners only, to declare conflicts before reading',
-          security,
           params: proposalParams,
           querystring: stageQuery,
           response: {
@@ -306,7 +302,6 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
           tags,
           summary:
             'Declare whether you have a conflict of interest; a conflict withdraws you from the proposal and a replacement is assigned',
-          security,
           params: proposalParams,
           body: z.object({ conflict: z.boolean(), note: z.string().trim().max(2000).default('') }).strict(),
           response: {
@@ -359,7 +354,6 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
           operationId: 'getAssignedProposal',
           tags,
           summary: 'The full proposal: only when assigned, with no conflict detected and none declared',
-          security,
           params: proposalParams,
           querystring: stageQuery,
           response: {
@@ -443,7 +437,6 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
           operationId: 'getReview',
           tags,
           summary: 'Your review of the proposal (criteria, scale, deadline, draft or submitted scores)',
-          security,
           params: proposalParams,
           querystring: stageQuery,
           response: { 200: reviewView, ...problems },
@@ -466,7 +459,6 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
           operationId: 'saveReviewDraft',
           tags,
           summary: 'Save your review as a draft (criteria may still be missing)',
-          security,
           params: proposalParams,
           querystring: stageQuery,
           body: z.object({ scores: scoresInput }).strict(),
@@ -495,7 +487,6 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
           operationId: 'submitReview',
           tags,
           summary: 'Submit your review (final); late after the review deadline by the server clock',
-          security,
           params: proposalParams,
           querystring: stageQuery,
           body: z.object({ scores: scoresInput.optional() }).strict().default({}),
@@ -524,7 +515,6 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
           operationId: 'listPeerReviews',
           tags,
           summary: 'The submitted reviews of the proposal, anonymised; only once your own is submitted',
-          security,
           params: proposalParams,
           querystring: stageQuery,
           response: {
@@ -570,7 +560,6 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
           operationId: 'getRebuttalForReviewers',
           tags,
           summary: 'The consortium’s rebuttal, for its reviewers',
-          security,
           params: proposalParams,
           response: {
             200: z.object({
@@ -601,7 +590,6 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
           tags,
           summary:
             'Decline an assignment (the reviewer, or the call office for them); the best valid replacement is applied or proposed',
-          security,
           params: z.object({ callId: z.uuid(), assignmentId: z.uuid() }).strict(),
           body: z
             .object({

@@ -26,7 +26,6 @@ import {
 import { AppError } from '@permed/http';
 import { storedHeader } from '../draft-schema.ts';
 
-const security = [{ bearerAuth: [] }];
 const tags = ['proposals'];
 const readers = anyOf('applicant', 'call-office');
 
@@ -39,7 +38,6 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'createProposal',
           tags,
-          security,
           summary: 'Start a proposal in a call whose submission stage is open; you become its coordinator',
           description:
             'Partners are validated as in the ProposalDocument (ORCID and ROR checksums, ISO country, region and currency codes) and against the call: each funder must take part in the call and each budget be in its currency. Fields left out start empty; completeness is reported by GET /{id}/validation.',
@@ -78,7 +76,6 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'listMyProposals',
           tags,
-          security,
           summary: 'The proposals you belong to, with your role, their state and the next deadline',
           description:
             "Deadlines are given in UTC, in the call's zone and in `zone`: the IANA zone the request names, else the one the user chose (`PATCH /api/auth/me`), else the call's.",
@@ -124,7 +121,6 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'getProposal',
           tags,
-          security,
           summary:
             'The draft: header and partner sections, each with its version (ETag), documents and submitted versions',
           params: proposalIdParams,
@@ -145,7 +141,6 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'updateProposalHeader',
           tags,
-          security,
           summary:
             'Change header fields (If-Match: the header version); coordinator or consortium-wide editor',
           params: proposalIdParams,
@@ -169,7 +164,6 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'addPartner',
           tags,
-          security,
           summary: 'Add a partner section (coordinator or consortium-wide editor)',
           params: proposalIdParams,
           body: partner,
@@ -193,7 +187,6 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'getPartner',
           tags,
-          security,
           summary: 'One partner section with its version (ETag)',
           params: partnerParams,
           response: { 200: partnerView, ...problems(400, 401, 403, 404) },
@@ -215,7 +208,6 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'replacePartner',
           tags,
-          security,
           summary:
             "Replace a partner section (If-Match: the section's version); a partner's editor only its own",
           params: partnerParams,
@@ -246,7 +238,6 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'removePartner',
           tags,
-          security,
           summary:
             "Remove a partner section (If-Match: the section's version); coordinator or consortium-wide editor",
           params: partnerParams,
@@ -268,7 +259,6 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'validateProposal',
           tags,
-          security,
           summary: 'What stands between the draft and a submission, and the eligibility pre-check',
           description:
             'Completeness problems (missing document, empty abstract, abstract over the call limit counted in Unicode code points, ...) and the findings of the automatic eligibility check (@permed/rules) against the current call version. Errors block submission; warnings do not.',

@@ -11,7 +11,6 @@ import { withdrawProposal } from '../withdraw-proposal.ts';
 import { contentDisposition } from './upload-routes.ts';
 import { problems, proposalIdParams, receiptView, seqParams } from './route-schemas.ts';
 
-const security = [{ bearerAuth: [] }];
 const tags = ['proposals: submission'];
 
 export function submissionRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
@@ -26,7 +25,6 @@ export function submissionRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'submitProposal',
           tags,
-          security,
           summary: 'Submit the draft as a new immutable version (coordinator); returns the receipt',
           description:
             'The deadline is decided by the server clock inside the transaction that stores the version: late gives 409 DEADLINE_PASSED with `serverTime` and the `deadline` (instant, zone, local time), also once the call has moved the proposal on (eligibility check and later); a withdrawn proposal gives 409 INVALID_TRANSITION. Blocking validation errors give 422 SUBMISSION_BLOCKED. Every submission before the deadline is a new version; the last one counts. Send an `Idempotency-Key` header (1–128 of A–Z a–z 0–9 . _ : -) to make a retry return the same receipt (200, `Idempotent-Replayed: true`) instead of a new version. The PDF receipt is built after commit and downloadable from `receiptPdf`.',
@@ -58,7 +56,6 @@ export function submissionRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'withdrawProposal',
           tags,
-          security,
           summary: 'Withdraw the proposal (coordinator); possible from every open state',
           params: proposalIdParams,
           body: z
@@ -81,7 +78,6 @@ export function submissionRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'listProposalVersions',
           tags,
-          security,
           summary: 'The submitted versions, oldest first, as receipts',
           params: proposalIdParams,
           response: { 200: z.array(receiptView), ...problems(400, 401, 403, 404) },
@@ -106,7 +102,6 @@ export function submissionRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'getProposalVersion',
           tags,
-          security,
           summary: 'One submitted version: the canonical document, its documents and hashes (immutable)',
           params: seqParams,
           response: {
@@ -150,7 +145,6 @@ export function submissionRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
           operationId: 'downloadReceiptPdf',
           produces: ['application/pdf'],
           tags,
-          security,
           summary: 'The PDF receipt of a version',
           description:
             'Built after commit by the outbox (kind receipt-pdf). If the outbox has not run yet, the first download builds it (same bytes: the builder is deterministic) and stores it.',

@@ -7,7 +7,6 @@ import { inviteMember, type InvitationRow } from '../invite-member.ts';
 import { listInvitations, listMembers, removeMember, revokeInvitation } from '../manage-team.ts';
 import { problems, proposalIdParams } from './route-schemas.ts';
 
-const security = [{ bearerAuth: [] }];
 const tags = ['proposals: team'];
 
 const invitationView = z.object({
@@ -51,7 +50,6 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'inviteMember',
           tags,
-          security,
           summary:
             'Invite someone by e-mail as editor (optionally of one partner section) or viewer (coordinator)',
           description:
@@ -82,7 +80,6 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'listInvitations',
           tags,
-          security,
           summary: 'Invitations of this proposal and their status (coordinator)',
           params: proposalIdParams,
           response: { 200: z.array(invitationView), ...problems(400, 401, 403, 404) },
@@ -103,7 +100,6 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'withdrawInvitation',
           tags,
-          security,
           summary: 'Withdraw a pending invitation (coordinator)',
           params: z.object({ id: z.uuid(), invitationId: z.uuid() }).strict(),
           response: { 204: z.null(), ...problems(400, 401, 403, 404, 409) },
@@ -122,7 +118,6 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'acceptInvitation',
           tags,
-          security,
           summary: 'Accept an invitation with the token from the e-mail (signed in)',
           body: z.object({ token: z.string().min(20).max(200) }).strict(),
           response: {
@@ -145,7 +140,6 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'listMembers',
           tags,
-          security,
           summary: 'The team: members with their role and partner section',
           params: proposalIdParams,
           response: {
@@ -177,7 +171,6 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'removeMember',
           tags,
-          security,
           summary: 'Remove a member (coordinator); their access ends at their next request',
           params: z.object({ id: z.uuid(), userId: z.uuid() }).strict(),
           response: { 204: z.null(), ...problems(400, 401, 403, 404, 409) },

@@ -8,7 +8,6 @@ import { documentView as toDocumentView } from '../read-proposal.ts';
 import { documentKinds, uploadDocument } from '../upload-document.ts';
 import { documentView, problems } from './route-schemas.ts';
 
-const security = [{ bearerAuth: [] }];
 const tags = ['proposals: documents'];
 const MiB = 1024 * 1024;
 const PART_LIMITS = new Set(['FST_PARTS_LIMIT', 'FST_FILES_LIMIT', 'FST_FIELDS_LIMIT']);
@@ -47,7 +46,6 @@ export function uploadRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
         schema: {
           operationId: 'uploadDocument',
           tags,
-          security,
           summary:
             'Upload the PDF of this stage (kind "proposal", required) or an annex; replaces the previous one',
           description:
@@ -128,7 +126,6 @@ export function uploadRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
           operationId: 'downloadDocument',
           produces: ['application/pdf'],
           tags,
-          security,
           summary: 'Download the current document of this kind',
           params: documentParams,
           response: problems(400, 401, 403, 404),
