@@ -174,8 +174,8 @@ add('draft', 'write', {
   path: '/api/proposals/{A}',
   headers: headerIfMatch('A'),
   body: () => ({ keywords: ['pharmacogenomics', 'authorisation'] }),
-  expect: answers({ ...applicantWriters, coordinator: OK }, after('submission', { coordinator: CONFLICT })),
-  note: 'Only the coordinator and consortium-wide editors write the header; a partner-tied editor, a viewer and the administrator may not. After the deadline the draft is frozen (409 CONFLICT naming the state).',
+  expect: answers({ ...applicantWriters, coordinator: OK }, after('submission', { coordinator: LATE })),
+  note: 'Only the coordinator and consortium-wide editors write the header; a partner-tied editor, a viewer and the administrator may not. After the deadline the draft is frozen (409 DEADLINE_PASSED naming the deadline).',
 });
 add('draft', 'write', {
   id: 'draft-write-other-consortium',
@@ -221,7 +221,7 @@ add('draft', 'delete', {
   headers: partnerIfMatch('scratch'),
   prepare: (live) => live.ensureScratchPartner(),
   cleanup: (live) => live.removeScratchPartner(),
-  expect: answers({ ...applicantWriters, coordinator: GONE }, after('submission', { coordinator: CONFLICT })),
+  expect: answers({ ...applicantWriters, coordinator: GONE }, after('submission', { coordinator: LATE })),
   note: 'A partner-tied editor may not remove partners, not even other sections.',
 });
 
@@ -294,7 +294,7 @@ add('uploads', 'write', {
   path: '/api/proposals/{A}/documents/proposal',
   upload: true,
   headers: async (live) => live.uploadConditions(live.refs.A),
-  expect: answers({ ...applicantWriters, coordinator: OK }, after('submission', { coordinator: CONFLICT })),
+  expect: answers({ ...applicantWriters, coordinator: OK }, after('submission', { coordinator: LATE })),
   note: 'The coordinator or a consortium-wide editor uploads; a partner-tied editor may not.',
 });
 
@@ -325,7 +325,7 @@ add('partner budgets', 'write', {
   },
   expect: answers(
     { ...applicantWriters, coordinator: OK, partnerEditor: OK },
-    after('submission', { coordinator: CONFLICT, partnerEditor: CONFLICT }),
+    after('submission', { coordinator: LATE, partnerEditor: LATE }),
   ),
   note: "The partner's own editor writes its section.",
 });

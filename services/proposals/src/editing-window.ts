@@ -53,11 +53,15 @@ export function requireEditable(
   now: Date,
 ): Stage {
   const window = submissionStage(call.definition, args.stage);
+  const closed = now.getTime() >= instantMs(window.closesAt);
   if (!editableStates(args.stage, call.definition.twoStage).includes(args.state)) {
+    // Past the deadline the call moves proposals on (eligibility check, ...): the deadline is the
+    // reason, as for a submit (submit-proposal.ts). A withdrawn proposal is refused as such.
+    if (closed && args.state !== 'withdrawn') throw deadlinePassed(window, now);
     throw new AppError('CONFLICT', `The proposal is ${args.state}; its draft can no longer change`, {
       extensions: { currentState: args.state },
     });
   }
-  if (now.getTime() >= instantMs(window.closesAt)) throw deadlinePassed(window, now);
+  if (closed) throw deadlinePassed(window, now);
   return window;
 }

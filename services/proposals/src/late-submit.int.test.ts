@@ -56,7 +56,7 @@ async function stateOf(id: string) {
 }
 
 describe('a submit after the call moved on', () => {
-  it('answers 409 DEADLINE_PASSED with the deadline, not INVALID_TRANSITION', async () => {
+  it('answers 409 DEADLINE_PASSED with the deadline, not INVALID_TRANSITION (edits too)', async () => {
     const submitted = await readyProposal();
     const withdrawn = await readyProposal();
     expect((await post(submitted, 'submit')).statusCode).toBe(201);
@@ -84,6 +84,16 @@ describe('a submit after the call moved on', () => {
     });
     expect(versions.json()).toHaveLength(1);
     expect(await stateOf(submitted)).toBe('eligibility-check');
+
+    // Its draft is frozen for the same reason, and the consortium is told so the same way.
+    const edit = await world.app.inject({
+      method: 'PATCH',
+      url: `/api/proposals/${submitted}`,
+      headers: { ...coordinator.auth, 'if-match': '"1"' },
+      payload: { title: 'too late' },
+    });
+    expect(edit.statusCode).toBe(409);
+    expect(edit.json()).toMatchObject({ code: 'DEADLINE_PASSED', deadline: { zone: 'Europe/Brussels' } });
 
     // A withdrawn proposal is refused for what it is, whatever the clock says.
     const gone = await post(withdrawn, 'submit');
