@@ -26,6 +26,8 @@ declare module 'fastify' {
  * refuses them with its own precise problem (428 when a required one is missing, 412 when stale,
  * 400 naming the header when malformed), and a loose object keeps every other header.
  */
+const REQUIRED_IN_DOCUMENT = 'x-permed-required';
+
 export const ifMatchHeader = {
   'if-match': z
     .string()
@@ -33,6 +35,18 @@ export const ifMatchHeader = {
     .describe(
       'The ETag you read. Where the route needs it, a missing one gives 428 and a stale one 412 with the current ETag',
     ),
+} as const;
+
+/**
+ * If-Match on a route that refuses to write without it (428): documented as required, so a typed
+ * client cannot forget it, while the use case still answers the missing header with its 428.
+ */
+export const requiredIfMatchHeader = {
+  'if-match': z
+    .string()
+    .optional()
+    .meta({ [REQUIRED_IN_DOCUMENT]: true })
+    .describe('The ETag you read. Missing: 428; stale: 412 with the current ETag'),
 } as const;
 
 export const ifNoneMatchHeader = {
@@ -135,6 +149,14 @@ export function openApiRouteTransform(doc: RouteDoc): ReturnType<typeof jsonSche
     schema.consumes = [documented.contentType];
   }
   if (declared?.body && acceptsEmptyBody(declared.body)) schema[OPTIONAL_BODY] = true;
+
+  const headers = schema.headers as
+    { properties?: Record<string, Record<string, unknown>>; required?: string[] } | undefined;
+  for (const [name, property] of Object.entries(headers?.properties ?? {})) {
+    if (property[REQUIRED_IN_DOCUMENT] !== true) continue;
+    delete property[REQUIRED_IN_DOCUMENT];
+    headers!.required = [...(headers!.required ?? []), name];
+  }
 
   const response = { ...(schema.response as Record<string, unknown> | undefined) };
   // A route that sends a file (or nothing) declares no serialiser for its success; say what it sends.

@@ -9,6 +9,7 @@ import {
   requireScope,
   type FastifyPluginAsyncZod,
   ifMatchHeader,
+  requiredIfMatchHeader,
 } from '@permed/http';
 import { describeRule } from '@permed/rules';
 import { actorOf, ifMatchVersion, type ServiceDeps } from '@permed/service-kit';
@@ -437,7 +438,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
           summary:
             'Replace the draft (If-Match: the revision you read); a published call changes only by new versions',
           params: slugParam,
-          headers: z.looseObject({ ...ifMatchHeader }),
+          headers: z.looseObject({ ...requiredIfMatchHeader }),
           body: callDefinitionInput,
           response: {
             200: z.object({ slug: z.string(), revision: z.number() }),
@@ -489,7 +490,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
           tags: ['calls (call office)'],
           summary: 'Amend a published call: a new version with a reason (If-Match: the current version)',
           params: slugParam,
-          headers: z.looseObject({ ...ifMatchHeader }),
+          headers: z.looseObject({ ...requiredIfMatchHeader }),
           body: z.object({ reason: z.string().min(3).max(2000), definition: callDefinitionInput }).strict(),
           response: {
             201: z.object({ version: z.number(), changes: z.array(z.unknown()) }),

@@ -17,7 +17,7 @@ type Schema = Record<string, unknown>;
 type Operation = {
   operationId?: string;
   security?: Record<string, string[]>[];
-  parameters?: { in: string; name: string }[];
+  parameters?: { in: string; name: string; required?: boolean }[];
   requestBody?: { required?: boolean; content: Record<string, { schema: Schema }> };
   responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
 };
@@ -106,16 +106,21 @@ describe('the served OpenAPI document', () => {
   it('declares If-Match, If-None-Match and Idempotency-Key where the routes read them', () => {
     const headers = (id: string) =>
       (byId(id).parameters ?? []).filter((p) => p.in === 'header').map((p) => p.name);
+    const ifMatch = (id: string) => byId(id).parameters?.find((p) => p.name === 'if-match');
+    // Required where a write without it is refused (428): a typed client cannot forget it.
     for (const id of [
       'replaceCallDraft',
       'amendCall',
-      'advanceCall',
       'updateProposalHeader',
       'replacePartner',
       'removePartner',
     ]) {
       expect(headers(id), id).toEqual(['if-match']);
+      expect(ifMatch(id)?.required, id).toBe(true);
     }
+    expect(headers('advanceCall')).toEqual(['if-match']);
+    expect(ifMatch('advanceCall')?.required).toBe(false);
+    expect(ifMatch('uploadDocument')?.required).toBe(false);
     expect(headers('uploadDocument')).toEqual(['if-match', 'if-none-match']);
     expect(headers('submitProposal')).toEqual(['idempotency-key']);
   });

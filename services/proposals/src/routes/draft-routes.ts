@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ianaZone, partner } from '@permed/domain';
-import { anyOf, authenticated, type FastifyPluginAsyncZod, ifMatchHeader } from '@permed/http';
+import { anyOf, authenticated, type FastifyPluginAsyncZod, requiredIfMatchHeader } from '@permed/http';
 import { ifMatchVersion } from '@permed/service-kit';
 import { addPartner } from '../add-partner.ts';
 import { createProposal } from '../create-proposal.ts';
@@ -144,7 +144,7 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
           summary:
             'Change header fields (If-Match: the header version); coordinator or consortium-wide editor',
           params: proposalIdParams,
-          headers: z.looseObject({ ...ifMatchHeader }),
+          headers: z.looseObject({ ...requiredIfMatchHeader }),
           body: headerPatch,
           response: { 200: headerView, ...problems(400, 401, 403, 404, 409, 412, 428) },
         },
@@ -211,7 +211,7 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
           summary:
             "Replace a partner section (If-Match: the section's version); a partner's editor only its own",
           params: partnerParams,
-          headers: z.looseObject({ ...ifMatchHeader }),
+          headers: z.looseObject({ ...requiredIfMatchHeader }),
           body: partner,
           response: { 200: partnerView, ...problems(400, 401, 403, 404, 409, 412, 428) },
         },
@@ -241,7 +241,7 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
           summary:
             "Remove a partner section (If-Match: the section's version); coordinator or consortium-wide editor",
           params: partnerParams,
-          headers: z.looseObject({ ...ifMatchHeader }),
+          headers: z.looseObject({ ...requiredIfMatchHeader }),
           response: { 204: z.null(), ...problems(400, 401, 403, 404, 409, 412, 428) },
         },
       },
