@@ -23,6 +23,8 @@ let editor: TestUser;
 let viewer: TestUser;
 let admin: TestUser;
 let proposalId: string;
+/** A draft its consortium never submits: it stays a draft after the deadline. */
+let neverSubmitted: string;
 const NOW = new Date('2026-01-15T10:00:00Z');
 const deadline = stageTimes({ now: NOW })['pre-proposal-submission'].closesAt;
 const SLUG = 'events-call';
@@ -48,8 +50,8 @@ afterAll(async () => {
 });
 
 const get = (url: string, user: TestUser) => world.app.inject({ url, headers: user.auth });
-const allowedFor = async (user: TestUser): Promise<string[]> => {
-  const res = await get(`/api/proposals/${proposalId}`, user);
+const allowedFor = async (user: TestUser, id = proposalId): Promise<string[]> => {
+  const res = await get(`/api/proposals/${id}`, user);
   expect(res.statusCode, res.body).toBe(200);
   return res.json<{ allowedEvents: string[] }>().allowedEvents;
 };
@@ -96,6 +98,14 @@ describe('allowedEvents, per caller', () => {
     });
     expect(created.statusCode, created.body).toBe(201);
     proposalId = created.json<{ id: string }>().id;
+    const other = await world.app.inject({
+      method: 'POST',
+      url: '/api/proposals',
+      headers: coordinator.auth,
+      payload: completeProposal(SLUG),
+    });
+    neverSubmitted = other.json<{ id: string }>().id;
+    expect(await allowedFor(coordinator, neverSubmitted)).toEqual(['SUBMIT', 'WITHDRAW']);
     editor = await member('editor');
     viewer = await member('viewer');
     expect(await allowedFor(coordinator)).toEqual(['SUBMIT', 'WITHDRAW']);
@@ -141,6 +151,16 @@ describe('allowedEvents, per caller', () => {
       state: 'eligibility-check',
       allowedEvents: ['CLOSE_ELIGIBILITY_CHECK'],
     });
+
+    // The lifecycle of a draft never submitted still accepts SUBMIT; the clock does not, and the
+    // submit route would answer DEADLINE_PASSED.
+    expect(await allowedFor(coordinator, neverSubmitted)).toEqual(['WITHDRAW']);
+    const late = await world.app.inject({
+      method: 'POST',
+      url: `/api/proposals/${neverSubmitted}/submit`,
+      headers: coordinator.auth,
+    });
+    expect(late.json<{ code: string }>().code).toBe('DEADLINE_PASSED');
 
     // A refusal names only what the caller could do instead.
     const early = await world.app.inject({

@@ -42,6 +42,19 @@ export function stageNotOpen(
   );
 }
 
+/** Why a submission cannot happen now by the server clock (before the window, at or after its end), or null. */
+export function windowRefusal(window: Stage, now: Date): AppError | null {
+  if (now.getTime() < instantMs(window.opensAt)) return stageNotOpen(window, now);
+  if (now.getTime() >= instantMs(window.closesAt)) return deadlinePassed(window, now);
+  return null;
+}
+
+/** Why opening the full proposal cannot happen now: its submission deadline has passed. */
+export function fullProposalRefusal(call: CallContext, now: Date): AppError | null {
+  const window = submissionStage(call.definition, 'full-proposal');
+  return now.getTime() >= instantMs(window.closesAt) ? deadlinePassed(window, now) : null;
+}
+
 /**
  * A draft changes only while its stage accepts submissions: in an editable lifecycle state and
  * before the deadline by the server clock. After the deadline the submitted version is what counts,

@@ -3,10 +3,9 @@ import { recordAudit, schema } from '@permed/db';
 import type { Partner, ProposalDocument } from '@permed/domain';
 import { AppError, type Principal } from '@permed/http';
 import { actorOf, advanceWorkflow } from '@permed/service-kit';
-import { instantMs, submissionStage } from './call-context.ts';
 import type { ProposalsContext } from './deps.ts';
 import type { DraftHeader } from './draft-schema.ts';
-import { deadlinePassed } from './editing-window.ts';
+import { fullProposalRefusal } from './editing-window.ts';
 import { callOf, resolveProposalAccess } from './proposal-access.ts';
 import { requireEventRight, visibleEvents } from './proposal-actions.ts';
 import { lastVersionOfStage, lockProposal } from './proposal-store.ts';
@@ -25,9 +24,9 @@ export async function openFullProposal(
   requireEventRight(access, 'OPEN_FULL_PROPOSAL', 'open the full proposal');
   const call = await callOf(ctx, access);
   if (!call.definition.twoStage) throw new AppError('CONFLICT', 'This call has a single stage');
-  const window = submissionStage(call.definition, 'full-proposal');
   const now = ctx.clock.now();
-  if (now.getTime() >= instantMs(window.closesAt)) throw deadlinePassed(window, now);
+  const late = fullProposalRefusal(call, now);
+  if (late) throw late;
   const actor = actorOf(principal);
 
   return ctx.db.transaction(async (tx) => {

@@ -1,5 +1,8 @@
+import type { ProposalStage } from '@permed/domain';
 import { AppError } from '@permed/http';
 import type { ProposalEventType } from '@permed/workflow';
+import { submissionStage, type CallContext } from './call-context.ts';
+import { fullProposalRefusal, windowRefusal } from './editing-window.ts';
 import type { ProposalAccess, ProposalRole } from './proposal-access.ts';
 
 /**
@@ -27,9 +30,29 @@ export function mayFire(role: ProposalRole, event: string): boolean {
   return roles?.includes(role) ?? false;
 }
 
-/** Of the events the lifecycle accepts now, those this caller may send. */
-export function visibleEvents(role: ProposalRole, allowed: readonly string[]): string[] {
-  return allowed.filter((event) => mayFire(role, event));
+/**
+ * Of the events the lifecycle accepts now, those this caller may send; with `clock`, also only
+ * those the server clock lets through now, by the same window rules the use cases apply (a draft
+ * that was never submitted stays a draft after the deadline, and must not be offered SUBMIT).
+ */
+export function visibleEvents(
+  role: ProposalRole,
+  allowed: readonly string[],
+  clock?: { call: CallContext; stage: ProposalStage; now: Date },
+): string[] {
+  return allowed.filter((event) => mayFire(role, event) && (!clock || inTime(event, clock)));
+}
+
+function inTime(event: string, { call, stage, now }: { call: CallContext; stage: ProposalStage; now: Date }) {
+  switch (event) {
+    case 'SUBMIT':
+    case 'SUBMIT_FULL':
+      return windowRefusal(submissionStage(call.definition, stage), now) === null;
+    case 'OPEN_FULL_PROPOSAL':
+      return fullProposalRefusal(call, now) === null;
+    default:
+      return true;
+  }
 }
 
 export function requireEventRight(access: ProposalAccess, event: ProposalAction, what: string): void {

@@ -9,7 +9,7 @@ import { instantMs, submissionStage, type CallContext } from './call-context.ts'
 import { approvalCovers, changeReport } from './change-report.ts';
 import type { ProposalsContext } from './deps.ts';
 import { draftDocument, storedHeader } from './draft-schema.ts';
-import { deadlinePassed, stageNotOpen } from './editing-window.ts';
+import { deadlinePassed, windowRefusal } from './editing-window.ts';
 import { resolveProposalAccess } from './proposal-access.ts';
 import { requireEventRight, visibleEvents } from './proposal-actions.ts';
 import { findVersion, type VersionRow } from './proposal-store.ts';
@@ -141,8 +141,8 @@ export async function submitProposal(
           extensions: { currentState: state },
         });
       }
-      if (now.getTime() < instantMs(window.opensAt)) throw stageNotOpen(window, now);
-      if (now.getTime() >= instantMs(window.closesAt)) throw deadlinePassed(window, now);
+      const refusal = windowRefusal(window, now);
+      if (refusal) throw refusal;
 
       const others = needsOtherProposals(call, true)
         ? await otherProposalsOf(tx, call.callId, stage, proposalId)
