@@ -20,14 +20,15 @@ declare module 'fastify' {
   }
 }
 
+/** Marks a header the document lists as required although the schema lets it through (see below). */
+const REQUIRED_IN_DOCUMENT = 'x-permed-required';
+
 /**
  * Request headers a route reads itself, declared on its schema (`headers: z.looseObject({...})`)
  * so that OpenAPI lists them. They are optional strings here on purpose: the use case parses and
  * refuses them with its own precise problem (428 when a required one is missing, 412 when stale,
  * 400 naming the header when malformed), and a loose object keeps every other header.
  */
-const REQUIRED_IN_DOCUMENT = 'x-permed-required';
-
 export const ifMatchHeader = {
   'if-match': z
     .string()
