@@ -57,7 +57,7 @@ printReport(
     ),
     row(
       'submits as soon as they listened (after the deadline)',
-      `${formatTally(r.afterStatuses)}; ${r.lateRefused} refused (409 DEADLINE_PASSED, or INVALID_TRANSITION for a resubmit once the stage closed), **${r.lateAccepted} accepted**`,
+      `${formatTally(r.afterStatuses)}; ${r.lateRefused} refused (409 DEADLINE_PASSED), **${r.lateAccepted} accepted**`,
       'all 409, none accepted',
     ),
     row('CLOSE_PRE_PROPOSALS steps of the call', `**${r.closeTransitions}**`, '1'),

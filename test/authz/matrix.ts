@@ -29,6 +29,7 @@ const NO_ROUTE = '404 ROUTE_NOT_FOUND';
 const NOT_ASSIGNED = '403 NOT_ASSIGNED';
 const CONFLICT = '409 CONFLICT';
 const STAGE_NOT_OPEN = '409 STAGE_NOT_OPEN';
+const LATE = '409 DEADLINE_PASSED';
 
 // ---- who: single roles, or groups of them ----
 const groups = {
@@ -173,8 +174,8 @@ add('draft', 'write', {
   path: '/api/proposals/{A}',
   headers: headerIfMatch('A'),
   body: () => ({ keywords: ['pharmacogenomics', 'authorisation'] }),
-  expect: answers({ ...applicantWriters, coordinator: OK }, after('submission', { coordinator: CONFLICT })),
-  note: 'Only the coordinator and consortium-wide editors write the header; a partner-tied editor, a viewer and the administrator may not. After the deadline the draft is frozen (409 CONFLICT naming the state).',
+  expect: answers({ ...applicantWriters, coordinator: OK }, after('submission', { coordinator: LATE })),
+  note: 'Only the coordinator and consortium-wide editors write the header; a partner-tied editor, a viewer and the administrator may not. After the deadline the draft is frozen (409 DEADLINE_PASSED naming the deadline).',
 });
 add('draft', 'write', {
   id: 'draft-write-other-consortium',
@@ -220,7 +221,7 @@ add('draft', 'delete', {
   headers: partnerIfMatch('scratch'),
   prepare: (live) => live.ensureScratchPartner(),
   cleanup: (live) => live.removeScratchPartner(),
-  expect: answers({ ...applicantWriters, coordinator: GONE }, after('submission', { coordinator: CONFLICT })),
+  expect: answers({ ...applicantWriters, coordinator: GONE }, after('submission', { coordinator: LATE })),
   note: 'A partner-tied editor may not remove partners, not even other sections.',
 });
 
@@ -259,11 +260,8 @@ add('submitted versions', 'write', {
   what: 'a new version of A (submit)',
   method: 'POST',
   path: '/api/proposals/{A}/submit',
-  expect: answers(
-    { ...applicantWriters, coordinator: CREATED },
-    after('submission', { coordinator: '409 INVALID_TRANSITION' }),
-  ),
-  note: "Only the coordinator submits; every submission before the deadline is a new version. Afterwards the proposal's lifecycle refuses SUBMIT (409 INVALID_TRANSITION naming the state).",
+  expect: answers({ ...applicantWriters, coordinator: CREATED }, after('submission', { coordinator: LATE })),
+  note: 'Only the coordinator submits; every submission before the deadline is a new version. Afterwards, whatever state the call has moved the proposal on to, the answer names the deadline (409 DEADLINE_PASSED).',
 });
 add('submitted versions', 'delete', {
   id: 'version-delete',
@@ -296,7 +294,7 @@ add('uploads', 'write', {
   path: '/api/proposals/{A}/documents/proposal',
   upload: true,
   headers: async (live) => live.uploadConditions(live.refs.A),
-  expect: answers({ ...applicantWriters, coordinator: OK }, after('submission', { coordinator: CONFLICT })),
+  expect: answers({ ...applicantWriters, coordinator: OK }, after('submission', { coordinator: LATE })),
   note: 'The coordinator or a consortium-wide editor uploads; a partner-tied editor may not.',
 });
 
@@ -327,7 +325,7 @@ add('partner budgets', 'write', {
   },
   expect: answers(
     { ...applicantWriters, coordinator: OK, partnerEditor: OK },
-    after('submission', { coordinator: CONFLICT, partnerEditor: CONFLICT }),
+    after('submission', { coordinator: LATE, partnerEditor: LATE }),
   ),
   note: "The partner's own editor writes its section.",
 });

@@ -64,6 +64,7 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
       {
         config: { access: publicAccess, rateLimit: limit },
         schema: {
+          operationId: 'login',
           tags: ['auth'],
           summary: 'Sign in with e-mail and password',
           body: z
@@ -89,6 +90,7 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
       {
         config: { access: publicAccess, rateLimit: limit },
         schema: {
+          operationId: 'refreshSession',
           tags: ['auth'],
           summary: 'Exchange a refresh token for new tokens (the refresh token rotates)',
           body: z.object({ refreshToken: z.string().min(10).max(200) }).strict(),
@@ -102,11 +104,16 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
       '/logout',
       {
         config: { access: authenticated },
-        schema: { tags: ['auth'], summary: 'Revoke the current session', security: [{ bearerAuth: [] }] },
+        schema: {
+          operationId: 'logout',
+          tags: ['auth'],
+          summary: 'Revoke the current session',
+          response: { 204: z.null().describe('The session is revoked') },
+        },
       },
       async (request, reply) => {
         await logout(deps, request.principal!, request.id);
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
 
@@ -115,9 +122,9 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
       {
         config: { access: authenticated },
         schema: {
+          operationId: 'getMe',
           tags: ['auth'],
           summary: 'The signed-in user, its roles and its settings',
-          security: [{ bearerAuth: [] }],
           response: { 200: meResponse },
         },
       },
@@ -129,11 +136,11 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
       {
         config: { access: authenticated },
         schema: {
+          operationId: 'updateMe',
           tags: ['auth'],
           summary: "Change the signed-in user's own settings",
           description:
             '`timeZone`: the IANA zone the user reads dates in (e.g. "Europe/Madrid"); views that show a deadline in "your zone" use it when the request names none. null clears it.',
-          security: [{ bearerAuth: [] }],
           body: z.object({ timeZone: ianaZone.nullable() }).strict(),
           response: { 200: meResponse },
         },

@@ -16,7 +16,6 @@ import swaggerUi from '@fastify/swagger-ui';
 import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
-  jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -26,6 +25,7 @@ import { AppError, toProblem, type FieldProblem } from './errors.ts';
 import { hasAnyRole, type Access, type Principal } from './access.ts';
 import { refuseUnsafeText } from './text-guard.ts';
 import { answerIncompleteBodies } from './incomplete-body.ts';
+import { acceptMissingOptionalBody, openApiDocumentTransform, openApiRouteTransform } from './openapi.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -124,6 +124,7 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  app.addHook('preValidation', acceptMissingOptionalBody);
   app.decorateRequest('principal', null);
 
   // Load shedding comes first, before any work (token checks hit the database): past the in-flight
@@ -255,11 +256,14 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
           version: options.version ?? '0.1.0',
           description: options.description ?? '',
         },
+        // Relative: the document describes the origin that serves it.
+        servers: [{ url: '/' }],
         components: {
           securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
         },
       },
-      transform: jsonSchemaTransform,
+      transform: openApiRouteTransform,
+      transformObject: openApiDocumentTransform,
     });
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   }

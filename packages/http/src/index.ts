@@ -6,3 +6,4 @@ export * from './server.ts';
 export * from './multipart-errors.ts';
 export * from './text-guard.ts';
 export type { ZodTypeProvider, FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+export * from './openapi.ts';

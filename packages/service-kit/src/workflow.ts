@@ -26,6 +26,8 @@ export async function advanceWorkflow<K extends WorkflowKind>(
     callVersion?: number | null;
     expectedLockVersion?: number;
     payload?: Record<string, unknown>;
+    /** Narrows the `allowedEvents` of a refusal to those the caller may send (default: all). */
+    visibleEvents?: (events: string[]) => string[];
   },
 ): Promise<{ from: string; to: string; lockVersion: number }> {
   const result = await stepWorkflow(tx, {
@@ -50,7 +52,9 @@ export async function advanceWorkflow<K extends WorkflowKind>(
         {
           extensions: {
             currentState: result.currentState,
-            allowedEvents: result.allowedEvents,
+            allowedEvents: args.visibleEvents
+              ? args.visibleEvents(result.allowedEvents)
+              : result.allowedEvents,
             event: args.event.type,
           },
         },

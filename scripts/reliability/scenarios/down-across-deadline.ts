@@ -36,7 +36,7 @@ export interface DownAcrossDeadlineResult {
   beforeStatuses: Record<string, number>;
   /** Submits sent to the two instances once they were back, after the deadline. */
   afterStatuses: Record<string, number>;
-  /** Late submits refused with 409 (DEADLINE_PASSED, or INVALID_TRANSITION once closed), and any accepted (must be none). */
+  /** Late submits refused with 409 DEADLINE_PASSED, and any accepted (must be none). */
   lateRefused: number;
   lateAccepted: number;
   /** Spawn to listening for each of the two instances started together on the same database. */
@@ -169,11 +169,9 @@ export async function downAcrossDeadline(
         stoppedBeforeDeadlineMs,
         beforeStatuses: tally(beforeOutcomes),
         afterStatuses: tally(afterOutcomes),
-        // A draft is refused by the deadline; a submitted proposal's resubmit by the deadline, or by
-        // its state once the stage-closing job has moved it to the eligibility check.
-        lateRefused: afterOutcomes.filter(
-          (o) => o.status === 409 && (o.code === 'DEADLINE_PASSED' || o.code === 'INVALID_TRANSITION'),
-        ).length,
+        // Drafts and the resubmit of a submitted proposal alike, also once the stage-closing job
+        // has moved it to the eligibility check.
+        lateRefused: afterOutcomes.filter((o) => o.status === 409 && o.code === 'DEADLINE_PASSED').length,
         lateAccepted,
         instanceStartMs: instances.map((p) => p.startMs),
         bothInstancesAlive,

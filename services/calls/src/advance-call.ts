@@ -27,6 +27,18 @@ export const manualCallEvents = [
 ] as const;
 export type ManualCallEvent = (typeof manualCallEvents)[number];
 
+/**
+ * The call lifecycle events the call office sends through this service: PUBLISH by
+ * POST /:slug/publish, the manual stage changes by POST /:slug/events (whose body accepts exactly
+ * `manualCallEvents`). The lifecycle read and its refusals show only these: what the scheduler
+ * fires at the announced instants (CLOSE_PRE_PROPOSALS, ...) is nothing the call office can send.
+ */
+export const callOfficeEvents: readonly string[] = ['PUBLISH', ...manualCallEvents];
+
+/** Of the events the lifecycle accepts now, those the call office may send here. */
+export const visibleCallEvents = (allowed: readonly string[]): string[] =>
+  allowed.filter((event) => callOfficeEvents.includes(event));
+
 /** The call office moves a call on; guards use facts from the database, overrides need a reason. */
 export async function advanceCall(
   deps: UseCaseDeps & { facts: StageFacts },
@@ -72,6 +84,7 @@ export async function advanceCall(
       at: now,
       callVersion: call.currentVersion,
       ...(args.expectedLockVersion !== undefined ? { expectedLockVersion: args.expectedLockVersion } : {}),
+      visibleEvents: visibleCallEvents,
     });
     const proposals = await cascadeToProposals(tx, {
       callId: call.id,

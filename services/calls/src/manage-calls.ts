@@ -4,6 +4,7 @@ import { canonicalHash, recordAudit, schema, type Actor, type Db } from '@permed
 import { storedCallDefinition, type CallDefinition, type Clock } from '@permed/domain';
 import { AppError } from '@permed/http';
 import { advanceWorkflow } from '@permed/service-kit';
+import { visibleCallEvents } from './advance-call.ts';
 import { grantRole } from '@permed/auth';
 import { initialSnapshot, machineVersion, type CallEvent } from '@permed/workflow';
 import { createWorkflowInstance } from '@permed/db';
@@ -205,7 +206,15 @@ export async function publishCall(
     if (!claimed) throw new AppError('CONFLICT', 'The call was published concurrently');
     await insertVersion(tx, { call, version: 1, definition, previous: null, actor, reason, at: now });
     const event: CallEvent = { type: 'PUBLISH', funderCount: definition.funders.length, stagesValid: true };
-    await advanceWorkflow(tx, { kind: 'call', subjectId: call.id, event, actor, at: now, callVersion: 1 });
+    await advanceWorkflow(tx, {
+      kind: 'call',
+      subjectId: call.id,
+      event,
+      actor,
+      at: now,
+      callVersion: 1,
+      visibleEvents: visibleCallEvents,
+    });
     await scheduleStageJobs(tx, call.id, definition, now);
     await recordAudit(tx, {
       actor,

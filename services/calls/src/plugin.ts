@@ -2,12 +2,26 @@ import { and, asc, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { schema } from '@permed/db';
 import { callDefinitionInput, ianaZone, storedCallDefinition } from '@permed/domain';
-import { AppError, anyOf, publicAccess, requireScope, type FastifyPluginAsyncZod } from '@permed/http';
+import {
+  AppError,
+  anyOf,
+  publicAccess,
+  requireScope,
+  type FastifyPluginAsyncZod,
+  ifMatchHeader,
+  requiredIfMatchHeader,
+} from '@permed/http';
 import { describeRule } from '@permed/rules';
 import { actorOf, ifMatchVersion, type ServiceDeps } from '@permed/service-kit';
 import { allowedEvents, type PersistedSnapshot } from '@permed/workflow';
 import { listVersions, requireCall, requirePublishedCall, requireVersion } from './call-store.ts';
-import { advanceCall, manualCallEvents, noPendingFacts, type StageFacts } from './advance-call.ts';
+import {
+  advanceCall,
+  manualCallEvents,
+  noPendingFacts,
+  visibleCallEvents,
+  type StageFacts,
+} from './advance-call.ts';
 import { amendCall, createCall, publishCall, updateDraft } from './manage-calls.ts';
 import { callCalendar, stagesView } from './public-view.ts';
 import { callStatistics, proposalsByState } from './statistics.ts';
@@ -27,6 +41,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'listCalls',
           tags: ['calls (public)'],
           summary: 'Published calls',
           response: {
@@ -82,6 +97,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'listFunderRegistry',
           tags: ['calls (public)'],
           summary: 'The funder registry: funding organisations, independent of calls',
           response: {
@@ -123,6 +139,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'getCall',
           tags: ['calls (public)'],
           summary: 'A published call: its current version',
           params: slugParam,
@@ -164,6 +181,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'listCallStages',
           tags: ['calls (public)'],
           summary:
             "Stages with their instants in UTC, in the call's zone and optionally in the viewer's zone",
@@ -197,6 +215,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'listCallFunders',
           tags: ['calls (public)'],
           summary: 'Participating funders with their commitments',
           params: slugParam,
@@ -236,6 +255,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'listCallRules',
           tags: ['calls (public)'],
           summary: 'The call and national rules, as data and as readable text, each with its source',
           params: slugParam,
@@ -257,6 +277,8 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'getCallCalendar',
+          produces: ['text/calendar'],
           tags: ['calls (public)'],
           summary: 'The call deadlines as an iCalendar feed',
           params: slugParam,
@@ -283,6 +305,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'listCallVersions',
           tags: ['calls (public)'],
           summary: 'The change log: every published version with who, when, why and what changed',
           params: slugParam,
@@ -319,6 +342,7 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'getCallVersion',
           tags: ['calls (public)'],
           summary: 'One published version, immutable',
           params: z
@@ -346,9 +370,9 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'createCall',
           tags: ['calls (call office)'],
           summary: 'Create a draft call',
-          security: [{ bearerAuth: [] }],
           body: callDefinitionInput,
           response: {
             201: z.object({ id: z.string(), slug: z.string(), revision: z.number() }),
@@ -376,9 +400,9 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getCallDraft',
           tags: ['calls (call office)'],
           summary: 'The draft definition (before publication) and its revision (ETag)',
-          security: [{ bearerAuth: [] }],
           params: slugParam,
           response: {
             200: z.object({
@@ -409,11 +433,12 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'replaceCallDraft',
           tags: ['calls (call office)'],
           summary:
             'Replace the draft (If-Match: the revision you read); a published call changes only by new versions',
-          security: [{ bearerAuth: [] }],
           params: slugParam,
+          headers: z.looseObject({ ...requiredIfMatchHeader }),
           body: callDefinitionInput,
           response: {
             200: z.object({ slug: z.string(), revision: z.number() }),
@@ -438,9 +463,9 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'publishCall',
           tags: ['calls (call office)'],
           summary: 'Publish the draft as version 1 (needs at least one funder)',
-          security: [{ bearerAuth: [] }],
           params: slugParam,
           body: z
             .object({ reason: z.string().min(1).max(2000).default('First publication') })
@@ -461,10 +486,11 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'amendCall',
           tags: ['calls (call office)'],
           summary: 'Amend a published call: a new version with a reason (If-Match: the current version)',
-          security: [{ bearerAuth: [] }],
           params: slugParam,
+          headers: z.looseObject({ ...requiredIfMatchHeader }),
           body: z.object({ reason: z.string().min(3).max(2000), definition: callDefinitionInput }).strict(),
           response: {
             201: z.object({ version: z.number(), changes: z.array(z.unknown()) }),
@@ -492,9 +518,9 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'replaceCallVersion',
           tags: ['calls (call office)'],
           summary: 'Always refused: published versions are immutable (409 PUBLISHED_IMMUTABLE)',
-          security: [{ bearerAuth: [] }],
           params: z
             .object({ slug: z.string().min(1).max(64), version: z.coerce.number().int().min(1).max(100_000) })
             .strict(),
@@ -517,16 +543,20 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getCallLifecycle',
           tags: ['calls (call office)'],
           summary: 'The call lifecycle: state, allowed events, and the transition history',
-          security: [{ bearerAuth: [] }],
           params: slugParam,
           response: {
             200: z.object({
               state: z.string(),
               lockVersion: z.number(),
               machineVersion: z.string(),
-              allowedEvents: z.array(z.string()),
+              allowedEvents: z
+                .array(z.string())
+                .describe(
+                  'What you may send now: PUBLISH (POST …/publish) or an event of POST …/events; never what the scheduler fires',
+                ),
               transitions: z.array(
                 z.object({
                   seq: z.number(),
@@ -563,7 +593,9 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
           state: inst.state,
           lockVersion: inst.lockVersion,
           machineVersion: inst.machineVersion,
-          allowedEvents: allowedEvents('call', inst.snapshot as unknown as PersistedSnapshot<'call'>),
+          allowedEvents: visibleCallEvents(
+            allowedEvents('call', inst.snapshot as unknown as PersistedSnapshot<'call'>),
+          ),
           transitions: transitions.map((t) => ({
             seq: t.seq,
             event: t.event,
@@ -582,11 +614,12 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'advanceCall',
           tags: ['calls (call office)'],
           summary:
             'Advance a manual stage (close the eligibility check, open the rebuttal, ...); If-Match optional',
-          security: [{ bearerAuth: [] }],
           params: slugParam,
+          headers: z.looseObject({ ...ifMatchHeader }),
           body: z
             .object({
               event: z.enum(manualCallEvents),
@@ -625,9 +658,9 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'listCallProposals',
           tags: ['calls (call office)'],
           summary: 'Proposals of the call with their lifecycle state (filter with ?state=)',
-          security: [{ bearerAuth: [] }],
           params: slugParam,
           querystring: z.object({ state: z.string().min(1).max(40).optional() }).strict(),
           response: {
@@ -656,10 +689,10 @@ export function callsService(deps: ServiceDeps & { facts?: StageFacts }): Fastif
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getCallProposalStatistics',
           tags: ['calls (call office)'],
           summary:
             'Proposals per lifecycle state; research groups and requested amounts per country and per funder',
-          security: [{ bearerAuth: [] }],
           params: slugParam,
           response: { 200: z.record(z.string(), z.unknown()), 404: z.unknown() },
         },

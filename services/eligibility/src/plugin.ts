@@ -44,7 +44,6 @@ import {
 } from './route-schemas.ts';
 
 const serviceRoles = ['funder', 'call-office'] as const;
-const security = [{ bearerAuth: [] }];
 
 function header(ws: FunderWorkspace) {
   return {
@@ -77,9 +76,9 @@ export function eligibilityService(
       {
         config: { access: anyOf(...serviceRoles) },
         schema: {
+          operationId: 'getEligibilityAccess',
           tags: ['eligibility'],
           summary: 'The roles and scopes the signed-in user holds in this service',
-          security,
           response: {
             200: z.object({
               service: z.literal('eligibility'),
@@ -104,10 +103,10 @@ export function eligibilityService(
       {
         config: { access: authenticated },
         schema: {
+          operationId: 'checkDraftEligibility',
           tags: ['eligibility (applicants)'],
           summary:
             "Check a draft proposal against the call's current rules: findings with rule, level, funder, partners, facts, message and source",
-          security,
           params: slugParam,
           body: preCheckBody,
           response: { 200: preCheckResponse, 400: problem, 404: problem },
@@ -128,10 +127,10 @@ export function eligibilityService(
       {
         config: { access: anyOf('funder') },
         schema: {
+          operationId: 'listFunderPartners',
           tags: ['eligibility (funders)'],
           summary:
             'Your partners in the submitted proposals, with the automatic findings about them and your official verdicts',
-          security,
           params: funderParams,
           querystring: stageQuery,
           response: { 200: workspaceResponse, ...problems },
@@ -152,9 +151,10 @@ export function eligibilityService(
       {
         config: { access: anyOf('funder') },
         schema: {
+          operationId: 'exportFunderPartnersCsv',
+          produces: ['text/csv'],
           tags: ['eligibility (funders)'],
           summary: 'Your partners as CSV (UTF-8 with BOM, RFC 4180 quoting)',
-          security,
           params: funderParams,
           querystring: stageQuery,
           response: { 200: z.string(), ...problems },
@@ -181,10 +181,10 @@ export function eligibilityService(
       {
         config: { access: anyOf('funder') },
         schema: {
+          operationId: 'listFunderProposals',
           tags: ['eligibility (funders)'],
           summary:
             "The proposals with your partners and each one's derived outcome (declined, pending or eligible)",
-          security,
           params: funderParams,
           querystring: stageQuery,
           response: { 200: funderProposalsResponse, ...problems },
@@ -205,9 +205,9 @@ export function eligibilityService(
       {
         config: { access: anyOf('funder') },
         schema: {
+          operationId: 'getFunderBudget',
           tags: ['eligibility (funders)'],
           summary: 'Requested by your partners against your commitment, in your currency for the call',
-          security,
           params: funderParams,
           querystring: stageQuery,
           response: { 200: budgetResponse, ...problems },
@@ -228,10 +228,10 @@ export function eligibilityService(
       {
         config: { access: anyOf('funder') },
         schema: {
+          operationId: 'recordVerdict',
           tags: ['eligibility (funders)'],
           summary:
             'Record or change your official verdict on one of your partners (until the eligibility check closes)',
-          security,
           params: partnerParams,
           body: verdictInput,
           response: { 200: recordVerdictResponse, ...problems },
@@ -263,9 +263,9 @@ export function eligibilityService(
       {
         config: { access: anyOf('funder') },
         schema: {
+          operationId: 'listVerdicts',
           tags: ['eligibility (funders)'],
           summary: 'The history of your verdicts on one of your partners, oldest first',
-          security,
           params: partnerParams,
           querystring: stageQuery,
           response: { 200: verdictHistoryResponse, ...problems },
@@ -294,9 +294,9 @@ export function eligibilityService(
       {
         config: { access: anyOf('funder') },
         schema: {
+          operationId: 'markFunderDone',
           tags: ['eligibility (funders)'],
           summary: 'Declare your national check finished (every partner of yours needs a verdict)',
-          security,
           params: funderParams,
           response: { 200: doneResponse, ...problems },
         },
@@ -321,10 +321,10 @@ export function eligibilityService(
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getEligibilityOverview',
           tags: ['eligibility (call office)'],
           summary:
             'Formal checks, derived national outcomes and automatic-check summary per proposal, and which funders have finished',
-          security,
           params: slugParam,
           querystring: stageQuery,
           response: { 200: overviewResponse, ...problems },
@@ -351,9 +351,9 @@ export function eligibilityService(
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'listFunderProgress',
           tags: ['eligibility (call office)'],
           summary: "Each funder's progress: partners, verdicts recorded, pending, done",
-          security,
           params: slugParam,
           querystring: stageQuery,
           response: { 200: fundersProgressResponse, ...problems },
@@ -378,10 +378,10 @@ export function eligibilityService(
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'recordFormalCheck',
           tags: ['eligibility (call office)'],
           summary:
             'Record the formal check of a proposal (a failed check declines it when outcomes are applied)',
-          security,
           params: z.object({ slug: z.string().min(1).max(64), proposalId: z.uuid() }).strict(),
           body: formalCheckInput,
           response: { 200: formalCheckResponse, ...problems },
@@ -411,10 +411,10 @@ export function eligibilityService(
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'runAutomaticChecks',
           tags: ['eligibility (call office)'],
           summary:
             'Run the automatic check of every counted proposal version under the current call version and store the results',
-          security,
           params: slugParam,
           querystring: z
             .object({
@@ -453,10 +453,10 @@ export function eligibilityService(
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'applyEligibilityOutcomes',
           tags: ['eligibility (call office)'],
           summary:
             'After the eligibility check closed: declare every proposal still in eligibility-check eligible or declined',
-          security,
           params: slugParam,
           response: { 200: applyOutcomesResponse, ...problems },
         },

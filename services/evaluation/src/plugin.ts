@@ -19,9 +19,9 @@ export function evaluationService(deps: ServiceDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf(...serviceRoles) },
         schema: {
+          operationId: 'getEvaluationAccess',
           tags: ['evaluation'],
           summary: 'The roles and scopes the signed-in user holds in this service',
-          security: [{ bearerAuth: [] }],
           response: {
             200: z.object({
               service: z.literal('evaluation'),

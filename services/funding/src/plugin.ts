@@ -56,7 +56,6 @@ const problems = {
   409: z.unknown(),
   422: z.unknown(),
 };
-const secured = { security: [{ bearerAuth: [] }] };
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lower-case hex');
 
 const excludedView = z.object({
@@ -79,9 +78,9 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf(...serviceRoles) },
         schema: {
+          operationId: 'getFundingAccess',
           tags: ['funding'],
           summary: 'The roles and scopes the signed-in user holds in this service',
-          ...secured,
           response: {
             200: z.object({
               service: z.literal('funding'),
@@ -106,10 +105,10 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'computeAllocation',
           tags: ['funding (call office)'],
           summary:
             "Walk the frozen ranking list against the funders' commitments: funded / fundable with a top-up / not fundable, per funder committed, allocated, remaining",
-          ...secured,
           params: slugParam,
           querystring: z.object({ ties: tieRule.default('fund-most') }).strict(),
           response: {
@@ -145,9 +144,9 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'computeWhatIfAllocation',
           tags: ['funding (call office)'],
           summary: 'What changes if some funders commit a different budget (nothing is stored)',
-          ...secured,
           params: slugParam,
           body: z
             .object({
@@ -192,10 +191,10 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'computeTopUp',
           tags: ['funding (call office)'],
           summary:
             'The smallest top-up per funder that funds every considered proposal down to a rank (a tie group it cuts is included whole)',
-          ...secured,
           params: slugParam,
           querystring: z
             .object({ rank: z.coerce.number().int().min(1).max(100_000), ties: tieRule.default('fund-most') })
@@ -225,10 +224,10 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'recordRecommendation',
           tags: ['funding (call office)'],
           summary:
             "Record the Call Steering Committee's recommendation once: a frozen, hashed snapshot; the call moves to national decisions",
-          ...secured,
           params: slugParam,
           body: z
             .object({
@@ -258,9 +257,9 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getRecommendation',
           tags: ['funding (call office)'],
           summary: 'The frozen recommendation with its snapshot and SHA-256',
-          ...secured,
           params: slugParam,
           response: { 200: recommendationView, ...problems },
         },
@@ -279,10 +278,10 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office', 'funder') },
         schema: {
+          operationId: 'listDecisions',
           tags: ['funding (funders)'],
           summary:
             'Partners of recommended projects with their requested budget and current national decision (a funder sees its own partners)',
-          ...secured,
           params: slugParam,
           response: {
             200: z.object({
@@ -323,10 +322,10 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('funder') },
         schema: {
+          operationId: 'recordDecision',
           tags: ['funding (funders)'],
           summary:
             "Record (or revise) the national funding decision on one of the funder's own partners; appended to its history",
-          ...secured,
           params: partnerParams,
           body: z
             .object({
@@ -379,9 +378,9 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office', 'funder') },
         schema: {
+          operationId: 'getDecision',
           tags: ['funding (funders)'],
           summary: "A partner's national decision and its full history (oldest first)",
-          ...secured,
           params: partnerParams,
           response: {
             200: z.object({ current: decisionView.nullable(), history: z.array(decisionView) }),
@@ -420,10 +419,10 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'generateOutcomeLetters',
           tags: ['funding (call office)'],
           summary:
             'Generate one outcome letter per proposal (outcome, scores, anonymised reviews), all or nothing; 422 lists the letters that failed',
-          ...secured,
           params: slugParam,
           body: z
             .object({ notify: z.boolean().default(false).describe('E-mail each coordinator after commit') })
@@ -449,9 +448,9 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getOutcomeLetterBatch',
           tags: ['funding (call office)'],
           summary: 'The latest batch of outcome letters',
-          ...secured,
           params: slugParam,
           response: { 200: batchView, ...problems },
         },
@@ -492,9 +491,10 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'downloadOutcomeLettersZip',
+          produces: ['application/zip'],
           tags: ['funding (call office)'],
           summary: 'The latest batch of outcome letters as one zip (with manifest.csv)',
-          ...secured,
           params: slugParam,
         },
       },
@@ -515,10 +515,11 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office', 'applicant') },
         schema: {
+          operationId: 'downloadOutcomeLetter',
+          produces: ['application/pdf'],
           tags: ['funding (call office)', 'funding (applicants)'],
           summary:
             "A proposal's latest outcome letter (PDF): the call office, or the proposal's own consortium",
-          ...secured,
           params: z.object({ slug: z.string().min(1).max(64), proposalId: z.uuid() }).strict(),
         },
       },
@@ -547,10 +548,10 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office', 'funder') },
         schema: {
+          operationId: 'generateFundingLetters',
           tags: ['funding (funders)'],
           summary:
             'Generate the national funding letters of funded partners (call office: all funders; funder: its own), all or nothing',
-          ...secured,
           params: slugParam,
           response: { 201: batchView, ...problems },
         },
@@ -573,9 +574,10 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office', 'funder') },
         schema: {
+          operationId: 'downloadFundingLettersZip',
+          produces: ['application/zip'],
           tags: ['funding (funders)'],
           summary: 'The latest funding letter of each funded partner as one zip (a funder gets its own only)',
-          ...secured,
           params: slugParam,
         },
       },
@@ -605,9 +607,10 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office', 'funder') },
         schema: {
+          operationId: 'downloadFundingLetter',
+          produces: ['application/pdf'],
           tags: ['funding (funders)'],
           summary: "A partner's latest funding letter (PDF), for its funder or the call office",
-          ...secured,
           params: partnerParams,
         },
       },
@@ -635,9 +638,10 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'exportCallDataset',
+          produces: ['text/csv'],
           tags: ['funding (call office)'],
           summary: 'CSV export: proposals, partners, budgets, reviews, ranking or decisions',
-          ...secured,
           params: z.object({ slug: z.string().min(1).max(64), dataset: z.enum(exportDatasets) }).strict(),
         },
       },
@@ -663,10 +667,10 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getCallStatistics',
           tags: ['funding (call office)'],
           summary:
             'Call statistics: proposals per stage, research groups, countries, funders; committed, requested and granted per funder',
-          ...secured,
           params: slugParam,
           response: { 200: callStatisticsSchema, ...problems },
         },
@@ -682,9 +686,10 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'exportCallStatisticsCsv',
+          produces: ['text/csv'],
           tags: ['funding (call office)'],
           summary: 'Call statistics as CSV: summary, funders or countries',
-          ...secured,
           params: slugParam,
           querystring: z.object({ table: z.enum(statisticsTables).default('funders') }).strict(),
         },
@@ -707,9 +712,10 @@ export function fundingService(deps: FundingDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'downloadCallReport',
+          produces: ['application/pdf'],
           tags: ['funding (call office)'],
           summary: 'The call report (PDF): key figures, requested vs committed per funder (chart), tables',
-          ...secured,
           params: slugParam,
         },
       },

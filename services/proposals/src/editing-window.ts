@@ -42,6 +42,19 @@ export function stageNotOpen(
   );
 }
 
+/** Why a submission cannot happen now by the server clock (before the window, at or after its end), or null. */
+export function windowRefusal(window: Stage, now: Date): AppError | null {
+  if (now.getTime() < instantMs(window.opensAt)) return stageNotOpen(window, now);
+  if (now.getTime() >= instantMs(window.closesAt)) return deadlinePassed(window, now);
+  return null;
+}
+
+/** Why opening the full proposal cannot happen now: its submission deadline has passed. */
+export function fullProposalRefusal(call: CallContext, now: Date): AppError | null {
+  const window = submissionStage(call.definition, 'full-proposal');
+  return now.getTime() >= instantMs(window.closesAt) ? deadlinePassed(window, now) : null;
+}
+
 /**
  * A draft changes only while its stage accepts submissions: in an editable lifecycle state and
  * before the deadline by the server clock. After the deadline the submitted version is what counts,
@@ -53,11 +66,15 @@ export function requireEditable(
   now: Date,
 ): Stage {
   const window = submissionStage(call.definition, args.stage);
+  const closed = now.getTime() >= instantMs(window.closesAt);
   if (!editableStates(args.stage, call.definition.twoStage).includes(args.state)) {
+    // Past the deadline the call moves proposals on (eligibility check, ...): the deadline is the
+    // reason, as for a submit (submit-proposal.ts). A withdrawn proposal is refused as such.
+    if (closed && args.state !== 'withdrawn') throw deadlinePassed(window, now);
     throw new AppError('CONFLICT', `The proposal is ${args.state}; its draft can no longer change`, {
       extensions: { currentState: args.state },
     });
   }
-  if (now.getTime() >= instantMs(window.closesAt)) throw deadlinePassed(window, now);
+  if (closed) throw deadlinePassed(window, now);
   return window;
 }

@@ -3,11 +3,11 @@ import { recordAudit, schema } from '@permed/db';
 import type { Partner, ProposalDocument } from '@permed/domain';
 import { AppError, type Principal } from '@permed/http';
 import { actorOf, advanceWorkflow } from '@permed/service-kit';
-import { instantMs, submissionStage } from './call-context.ts';
 import type { ProposalsContext } from './deps.ts';
 import type { DraftHeader } from './draft-schema.ts';
-import { deadlinePassed } from './editing-window.ts';
-import { callOf, requireCoordinator, resolveProposalAccess } from './proposal-access.ts';
+import { fullProposalRefusal } from './editing-window.ts';
+import { callOf, resolveProposalAccess } from './proposal-access.ts';
+import { requireEventRight, visibleEvents } from './proposal-actions.ts';
 import { lastVersionOfStage, lockProposal } from './proposal-store.ts';
 
 /**
@@ -21,12 +21,12 @@ export async function openFullProposal(
   proposalId: string,
 ): Promise<{ state: string; basedOnVersion: number }> {
   const access = await resolveProposalAccess(ctx.db, principal, proposalId);
-  requireCoordinator(access, 'open the full proposal');
+  requireEventRight(access, 'OPEN_FULL_PROPOSAL', 'open the full proposal');
   const call = await callOf(ctx, access);
   if (!call.definition.twoStage) throw new AppError('CONFLICT', 'This call has a single stage');
-  const window = submissionStage(call.definition, 'full-proposal');
   const now = ctx.clock.now();
-  if (now.getTime() >= instantMs(window.closesAt)) throw deadlinePassed(window, now);
+  const late = fullProposalRefusal(call, now);
+  if (late) throw late;
   const actor = actorOf(principal);
 
   return ctx.db.transaction(async (tx) => {
@@ -39,6 +39,7 @@ export async function openFullProposal(
       actor,
       at: now,
       callVersion: call.version,
+      visibleEvents: (events) => visibleEvents(access.role, events),
     });
     if (!base) throw new AppError('CONFLICT', 'No pre-proposal was submitted');
     const doc = base.document as unknown as ProposalDocument;

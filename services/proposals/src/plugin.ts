@@ -22,9 +22,9 @@ export function proposalsService(deps: ProposalsDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf(...serviceRoles) },
         schema: {
+          operationId: 'getProposalsAccess',
           tags: ['proposals'],
           summary: 'The roles and scopes the signed-in user holds in this service',
-          security: [{ bearerAuth: [] }],
           response: {
             200: z.object({
               service: z.literal('proposals'),

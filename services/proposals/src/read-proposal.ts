@@ -5,6 +5,7 @@ import { AppError, type Principal } from '@permed/http';
 import type { ProposalsContext } from './deps.ts';
 import { storedHeader } from './draft-schema.ts';
 import { callOf, type ProposalAccess, resolveProposalAccess } from './proposal-access.ts';
+import { visibleEvents } from './proposal-actions.ts';
 import {
   findVersion,
   listDocuments,
@@ -61,7 +62,15 @@ export async function readProposal(ctx: ProposalsContext, principal: Principal, 
       },
       stage: access.proposal.stage,
       state: access.state,
-      allowedEvents: snapshot ? allowedEvents('proposal', snapshot) : [],
+      // What this caller may send now: the lifecycle's events filtered by the same rights and
+      // clock rules the routes enforce.
+      allowedEvents: snapshot
+        ? visibleEvents(access.role, allowedEvents('proposal', snapshot), {
+            call,
+            stage: access.proposal.stage,
+            now: ctx.clock.now(),
+          })
+        : [],
       you: { role: access.role, partnerId: access.partnerId },
       header: { ...storedHeader(access.proposal.draft), version: access.proposal.draftVersion },
       partners: partners.map(partnerView),

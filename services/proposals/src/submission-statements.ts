@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '@permed/db';
 import type { Partner, ProposalStage } from '@permed/domain';
+import { eventRights } from './proposal-actions.ts';
 import type { ReceiptDocument } from './receipt.ts';
 
 // The submit path is what a deadline rush hammers, so its two statements are written out as SQL,
@@ -10,6 +11,11 @@ import type { ReceiptDocument } from './receipt.ts';
 // (postgres.js keeps prepared statements per connection; PGlite simply runs the text).
 
 const dialect = new PgDialect({ casing: 'snake_case' });
+/** The membership roles that may submit, from the one table the routes and allowedEvents use. */
+const submitterRoles = sql.join(
+  eventRights.SUBMIT.map((role) => sql`${role}`),
+  sql`, `,
+);
 const param = (name: string) => sql.placeholder(name);
 
 /**
@@ -94,7 +100,7 @@ export const readForSubmission = preparedStatement<
   join workflow_instances wi on wi.kind = 'proposal' and wi.subject_id = p.id::text
   where p.id = ${param('proposalId')}::uuid
     and exists (select 1 from proposal_members m where m.proposal_id = p.id
-      and m.user_id = ${param('userId')}::uuid and m.role = 'coordinator')
+      and m.user_id = ${param('userId')}::uuid and m.role in (${submitterRoles}))
   for update of p`,
 );
 

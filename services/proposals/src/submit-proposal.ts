@@ -9,8 +9,9 @@ import { instantMs, submissionStage, type CallContext } from './call-context.ts'
 import { approvalCovers, changeReport } from './change-report.ts';
 import type { ProposalsContext } from './deps.ts';
 import { draftDocument, storedHeader } from './draft-schema.ts';
-import { deadlinePassed, stageNotOpen } from './editing-window.ts';
-import { requireCoordinator, resolveProposalAccess } from './proposal-access.ts';
+import { deadlinePassed, windowRefusal } from './editing-window.ts';
+import { resolveProposalAccess } from './proposal-access.ts';
+import { requireEventRight, visibleEvents } from './proposal-actions.ts';
 import { findVersion, type VersionRow } from './proposal-store.ts';
 import { inCallZone, receiptOf, type ReceiptDocument, type SubmissionReceipt } from './receipt.ts';
 import { lockForSubmission, readForSubmission, writeSubmission } from './submission-statements.ts';
@@ -62,7 +63,9 @@ const holdsProposalGrant = (principal: Principal, proposalId: string): boolean =
 /** The answer every other route gives a caller that may not submit: 404 to strangers, 403 to the rest. */
 async function requireSubmitter(ctx: ProposalsContext, principal: Principal, proposalId: string) {
   const access = await resolveProposalAccess(ctx.db, principal, proposalId);
-  requireCoordinator(access, 'submit the proposal');
+  // SUBMIT and SUBMIT_FULL have the same right; readForSubmission's fast path takes the lock
+  // only for that role (see submission-statements.ts).
+  requireEventRight(access, 'SUBMIT', 'submit the proposal');
 }
 
 /** The lifecycle or the seq moved while this transaction waited for the lock: read again. */
@@ -122,18 +125,24 @@ export async function submitProposal(
           : state === 'full-draft' || state === 'full-submitted'
             ? ('SUBMIT_FULL' as const)
             : null;
-      if (eventType === null) {
-        throw new AppError('INVALID_TRANSITION', `A proposal that is ${state} cannot be submitted`, {
-          extensions: { currentState: state },
-        });
-      }
       // Cached per process; a first load runs on this transaction's connection (never a second one
       // from the pool, which a full pool could not give).
       const call = await ctx.calls.version(tx, read.callId, read.callVersion);
       const window = submissionStage(call.definition, stage);
       const now = ctx.clock.now();
-      if (now.getTime() < instantMs(window.opensAt)) throw stageNotOpen(window, now);
-      if (now.getTime() >= instantMs(window.closesAt)) throw deadlinePassed(window, now);
+      if (eventType === null) {
+        // Past the deadline the call moves submitted proposals on (eligibility check, ...): the
+        // reason this submit cannot happen is the deadline, and the client is told so, with it.
+        // A withdrawn proposal could not be submitted whatever the clock says.
+        if (state !== 'withdrawn' && now.getTime() >= instantMs(window.closesAt)) {
+          throw deadlinePassed(window, now);
+        }
+        throw new AppError('INVALID_TRANSITION', `A proposal that is ${state} cannot be submitted`, {
+          extensions: { currentState: state },
+        });
+      }
+      const refusal = windowRefusal(window, now);
+      if (refusal) throw refusal;
 
       const others = needsOtherProposals(call, true)
         ? await otherProposalsOf(tx, call.callId, stage, proposalId)
@@ -217,7 +226,7 @@ export async function submitProposal(
           {
             extensions: {
               currentState: plan.currentState,
-              allowedEvents: plan.allowedEvents,
+              allowedEvents: visibleEvents('coordinator', plan.allowedEvents),
               event: eventType,
             },
           },

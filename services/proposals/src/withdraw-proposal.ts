@@ -2,7 +2,8 @@ import { recordAudit } from '@permed/db';
 import type { Principal } from '@permed/http';
 import { actorOf, advanceWorkflow } from '@permed/service-kit';
 import type { ProposalsContext } from './deps.ts';
-import { callOf, requireCoordinator, resolveProposalAccess } from './proposal-access.ts';
+import { callOf, resolveProposalAccess } from './proposal-access.ts';
+import { requireEventRight, visibleEvents } from './proposal-actions.ts';
 import { lockProposal } from './proposal-store.ts';
 
 /** The coordinator withdraws the proposal from any open state (WITHDRAW); final outcomes refuse it. */
@@ -13,7 +14,7 @@ export async function withdrawProposal(
   reason: string | undefined,
 ): Promise<{ from: string; to: string }> {
   const access = await resolveProposalAccess(ctx.db, principal, proposalId);
-  requireCoordinator(access, 'withdraw the proposal');
+  requireEventRight(access, 'WITHDRAW', 'withdraw the proposal');
   const call = await callOf(ctx, access);
   const actor = actorOf(principal);
   const now = ctx.clock.now();
@@ -27,6 +28,7 @@ export async function withdrawProposal(
       at: now,
       callVersion: call.version,
       payload: reason ? { reason } : {},
+      visibleEvents: (events) => visibleEvents(access.role, events),
     });
     await recordAudit(tx, {
       actor,

@@ -3,7 +3,7 @@ import { AppError, anyOf, isAdmin, type FastifyPluginAsyncZod, type Principal } 
 import { releasedReviews } from '../anonymised-reviews.ts';
 import { requireCallContext, type UseCaseDeps } from '../evaluation-context.ts';
 import { callOfProposal } from '../proposal-store.ts';
-import { problems, security } from './common.ts';
+import { problems } from './common.ts';
 
 /** Only the coordinator of the consortium answers the reviews. */
 function requireCoordinator(principal: Principal, proposalId: string): void {
@@ -27,10 +27,10 @@ export function applicantRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'listReleasedReviews',
           tags: ['evaluation (applicant)'],
           summary:
             'The reviews of your proposal, anonymised ("Reviewer 1", …), from the opening of the rebuttal stage (coordinator only)',
-          security,
           params: z.object({ proposalId: z.uuid() }).strict(),
           response: {
             // Declared field by field: the serializer drops anything else, so no reviewer id or name can leak.

@@ -4,7 +4,6 @@ import { requireCallContext, type CallContext, type UseCaseDeps } from '../evalu
 
 export const callParams = z.object({ callId: z.uuid() }).strict();
 export const proposalParams = z.object({ callId: z.uuid(), proposalId: z.uuid() }).strict();
-export const security = [{ bearerAuth: [] }];
 
 /** Problem documents (application/problem+json), declared per status so OpenAPI lists them. */
 export const problems = {

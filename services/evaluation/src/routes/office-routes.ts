@@ -18,7 +18,7 @@ import type { AssignmentRow } from '../reviewer-gate.ts';
 import { runAssignment } from '../run-assignment.ts';
 import { sendReminders } from '../send-reminders.ts';
 import { setConsensusScore } from '../set-consensus-score.ts';
-import { callParams, officeContext, problems, proposalParams, security } from './common.ts';
+import { callParams, officeContext, problems, proposalParams } from './common.ts';
 
 const tags = ['evaluation (call office)'];
 const stageQuery = z.object({ stage: stageInput }).strict();
@@ -102,10 +102,10 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'detectConflicts',
           tags,
           summary:
             'Detect conflicts of interest of the whole pool with the proposals of a stage, and store them',
-          security,
           params: callParams,
           body: z.object({ stage: stageInput }).strict(),
           response: { 200: z.object({ detected: z.number() }), ...problems },
@@ -123,9 +123,9 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'listConflicts',
           tags,
           summary: 'Conflicts of interest: the last detection run and the reviewers’ declarations',
-          security,
           params: callParams,
           response: {
             200: z.array(
@@ -156,10 +156,10 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'runAssignment',
           tags,
           summary:
             'Run the exact assignment optimiser over the stage’s proposals and the reviewers who accepted (422 with a diagnosis when infeasible)',
-          security,
           params: callParams,
           body: z
             .object({
@@ -238,9 +238,9 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getAssignmentRun',
           tags,
           summary: 'One recorded optimiser run: input hash, parameters, solver, objective or diagnosis',
-          security,
           params: z.object({ callId: z.uuid(), runId: z.uuid() }).strict(),
           response: {
             200: z.object({
@@ -299,9 +299,9 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'listAssignments',
           tags,
           summary: 'Every assignment of a stage, active, declined or removed',
-          security,
           params: callParams,
           querystring: stageQuery,
           response: { 200: z.array(assignmentView), ...problems },
@@ -325,10 +325,10 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'overrideAssignments',
           tags,
           summary:
             'Add or remove single pairs; refused with ASSIGNMENT_CONSTRAINT_VIOLATED when a hard constraint breaks',
-          security,
           params: callParams,
           body: z
             .object({
@@ -364,10 +364,10 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getReviewProgress',
           tags,
           summary:
             'Review progress per proposal and per reviewer: assigned, declined, draft, submitted, late',
-          security,
           params: callParams,
           querystring: stageQuery,
           response: { 200: z.record(z.string(), z.unknown()), ...problems },
@@ -385,9 +385,9 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'sendReviewReminders',
           tags,
           summary: 'E-mail one reminder per reviewer with pending reviews (at most one per reviewer per day)',
-          security,
           params: callParams,
           body: z.object({ stage: stageInput }).strict(),
           response: {
@@ -407,10 +407,10 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'recordConsensus',
           tags,
           summary:
             'Record the panel’s consensus score (replaces the mean of the reviews), with a justification',
-          security,
           params: proposalParams,
           body: z
             .object({
@@ -458,10 +458,10 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getProposalEvaluation',
           tags,
           summary:
             'The panel’s view of one proposal: every review with its reviewer, the consensus, the rebuttal',
-          security,
           params: proposalParams,
           querystring: stageQuery,
           response: {
@@ -559,9 +559,9 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getRanking',
           tags,
           summary: 'The ranking as the scores stand now (or the frozen list once frozen)',
-          security,
           params: callParams,
           querystring: stageQuery,
           response: {
@@ -608,10 +608,10 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'freezeRanking',
           tags,
           summary:
             'Freeze the ranking list: once, hashed, naming the call version; steps FREEZE_RANKING (full stage) and RANK',
-          security,
           params: callParams,
           body: z.object({ stage: stageInput }).strict(),
           response: {
@@ -641,9 +641,9 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'getFrozenRanking',
           tags,
           summary: 'The frozen ranking list of a stage, with its hash checked',
-          security,
           params: callParams,
           querystring: stageQuery,
           response: { 200: frozenView, ...problems },
@@ -663,10 +663,10 @@ export function officeRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'decideFullStageInvitations',
           tags,
           summary:
             'Invite pre-proposals to the full stage down the frozen pre-proposal ranking (top N, threshold, budget cap): INVITE / NOT_INVITE',
-          security,
           params: callParams,
           body: z
             .object({

@@ -11,7 +11,7 @@ import { collaboratorInput, reviewerInput } from '../inputs.ts';
 import { inviteReviewer } from '../invite-reviewer.ts';
 import { requireOpenInvitation } from '../invitation-store.ts';
 import type { ReviewerRow } from '../conflict-inputs.ts';
-import { callParams, iso, officeContext, problems, security } from './common.ts';
+import { callParams, iso, officeContext, problems } from './common.ts';
 
 const reviewerView = z.object({
   id: z.string(),
@@ -61,9 +61,9 @@ export function poolRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'addReviewer',
           tags: ['evaluation (call office)'],
           summary: 'List an expert in the call’s reviewer pool',
-          security,
           params: callParams,
           body: reviewerInput,
           response: { 201: reviewerView, ...problems },
@@ -81,9 +81,9 @@ export function poolRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'listReviewers',
           tags: ['evaluation (call office)'],
           summary: 'The reviewer pool with invitation and confidentiality status',
-          security,
           params: callParams,
           response: { 200: z.array(reviewerView), ...problems },
         },
@@ -109,9 +109,9 @@ export function poolRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'inviteReviewer',
           tags: ['evaluation (call office)'],
           summary: 'E-mail the expert a single-use invitation link (a new one revokes the earlier links)',
-          security,
           params: z.object({ callId: z.uuid(), reviewerId: z.uuid() }).strict(),
           response: { 201: z.object({ invitationId: z.string(), expiresAt: z.string() }), ...problems },
         },
@@ -130,6 +130,7 @@ export function poolRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'viewReviewerInvitation',
           tags: ['evaluation (reviewer)'],
           summary: 'What an invitation is for (the token travels in the body, never in a logged URL)',
           body: z.object({ token: tokenField }).strict(),
@@ -168,6 +169,7 @@ export function poolRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'acceptReviewerInvitation',
           tags: ['evaluation (reviewer)'],
           summary:
             'Accept an invitation: signed in, it joins your account; otherwise give a password to create the account',
@@ -199,6 +201,7 @@ export function poolRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: publicAccess },
         schema: {
+          operationId: 'declineReviewerInvitation',
           tags: ['evaluation (reviewer)'],
           summary: 'Decline an invitation',
           body: z.object({ token: tokenField, reason: z.string().max(2000).optional() }).strict(),

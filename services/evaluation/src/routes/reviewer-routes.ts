@@ -33,7 +33,7 @@ import {
   requireReviewer,
 } from '../reviewer-gate.ts';
 import { saveReview } from '../save-review.ts';
-import { callParams, iso, problems, proposalParams, security } from './common.ts';
+import { callParams, iso, problems, proposalParams } from './common.ts';
 
 const stageQuery = z.object({ stage: stageInput.optional() }).strict();
 const tags = ['evaluation (reviewer)'];
@@ -75,9 +75,9 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'getConfidentiality',
           tags,
           summary: 'The confidentiality undertaking and whether you accepted it',
-          security,
           params: callParams,
           response: {
             200: z.object({
@@ -107,9 +107,9 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'acceptConfidentiality',
           tags,
           summary: 'Accept the confidentiality undertaking (send back the hash of the text you read)',
-          security,
           params: callParams,
           body: z.object({ statementHash: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
           response: {
@@ -143,9 +143,9 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'listMyAssignments',
           tags,
           summary: 'Your assignments, with your declaration and review status',
-          security,
           params: callParams,
           response: {
             200: z.array(
@@ -220,9 +220,9 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'getCoiScreen',
           tags,
           summary: 'The COI screen: acronym, title and partners only, to declare conflicts before reading',
-          security,
           params: proposalParams,
           querystring: stageQuery,
           response: {
@@ -298,10 +298,10 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'declareConflict',
           tags,
           summary:
             'Declare whether you have a conflict of interest; a conflict withdraws you from the proposal and a replacement is assigned',
-          security,
           params: proposalParams,
           body: z.object({ conflict: z.boolean(), note: z.string().trim().max(2000).default('') }).strict(),
           response: {
@@ -351,9 +351,9 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'getAssignedProposal',
           tags,
           summary: 'The full proposal: only when assigned, with no conflict detected and none declared',
-          security,
           params: proposalParams,
           querystring: stageQuery,
           response: {
@@ -434,9 +434,9 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'getReview',
           tags,
           summary: 'Your review of the proposal (criteria, scale, deadline, draft or submitted scores)',
-          security,
           params: proposalParams,
           querystring: stageQuery,
           response: { 200: reviewView, ...problems },
@@ -456,9 +456,9 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'saveReviewDraft',
           tags,
           summary: 'Save your review as a draft (criteria may still be missing)',
-          security,
           params: proposalParams,
           querystring: stageQuery,
           body: z.object({ scores: scoresInput }).strict(),
@@ -484,9 +484,9 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'submitReview',
           tags,
           summary: 'Submit your review (final); late after the review deadline by the server clock',
-          security,
           params: proposalParams,
           querystring: stageQuery,
           body: z.object({ scores: scoresInput.optional() }).strict().default({}),
@@ -512,9 +512,9 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'listPeerReviews',
           tags,
           summary: 'The submitted reviews of the proposal, anonymised; only once your own is submitted',
-          security,
           params: proposalParams,
           querystring: stageQuery,
           response: {
@@ -557,9 +557,9 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer') },
         schema: {
+          operationId: 'getRebuttalForReviewers',
           tags,
           summary: 'The consortium’s rebuttal, for its reviewers',
-          security,
           params: proposalParams,
           response: {
             200: z.object({
@@ -586,10 +586,10 @@ export function reviewerRoutes(deps: UseCaseDeps): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('reviewer', 'call-office') },
         schema: {
+          operationId: 'declineAssignment',
           tags,
           summary:
             'Decline an assignment (the reviewer, or the call office for them); the best valid replacement is applied or proposed',
-          security,
           params: z.object({ callId: z.uuid(), assignmentId: z.uuid() }).strict(),
           body: z
             .object({

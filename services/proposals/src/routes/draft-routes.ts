@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ianaZone, partner } from '@permed/domain';
-import { anyOf, authenticated, type FastifyPluginAsyncZod } from '@permed/http';
+import { anyOf, authenticated, type FastifyPluginAsyncZod, requiredIfMatchHeader } from '@permed/http';
 import { ifMatchVersion } from '@permed/service-kit';
 import { addPartner } from '../add-partner.ts';
 import { createProposal } from '../create-proposal.ts';
@@ -26,7 +26,6 @@ import {
 import { AppError } from '@permed/http';
 import { storedHeader } from '../draft-schema.ts';
 
-const security = [{ bearerAuth: [] }];
 const tags = ['proposals'];
 const readers = anyOf('applicant', 'call-office');
 
@@ -37,8 +36,8 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: authenticated },
         schema: {
+          operationId: 'createProposal',
           tags,
-          security,
           summary: 'Start a proposal in a call whose submission stage is open; you become its coordinator',
           description:
             'Partners are validated as in the ProposalDocument (ORCID and ROR checksums, ISO country, region and currency codes) and against the call: each funder must take part in the call and each budget be in its currency. Fields left out start empty; completeness is reported by GET /{id}/validation.',
@@ -75,8 +74,8 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: authenticated },
         schema: {
+          operationId: 'listMyProposals',
           tags,
-          security,
           summary: 'The proposals you belong to, with your role, their state and the next deadline',
           description:
             "Deadlines are given in UTC, in the call's zone and in `zone`: the IANA zone the request names, else the one the user chose (`PATCH /api/auth/me`), else the call's.",
@@ -120,8 +119,8 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: readers },
         schema: {
+          operationId: 'getProposal',
           tags,
-          security,
           summary:
             'The draft: header and partner sections, each with its version (ETag), documents and submitted versions',
           params: proposalIdParams,
@@ -140,11 +139,12 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'updateProposalHeader',
           tags,
-          security,
           summary:
             'Change header fields (If-Match: the header version); coordinator or consortium-wide editor',
           params: proposalIdParams,
+          headers: z.looseObject({ ...requiredIfMatchHeader }),
           body: headerPatch,
           response: { 200: headerView, ...problems(400, 401, 403, 404, 409, 412, 428) },
         },
@@ -162,8 +162,8 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'addPartner',
           tags,
-          security,
           summary: 'Add a partner section (coordinator or consortium-wide editor)',
           params: proposalIdParams,
           body: partner,
@@ -185,8 +185,8 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: readers },
         schema: {
+          operationId: 'getPartner',
           tags,
-          security,
           summary: 'One partner section with its version (ETag)',
           params: partnerParams,
           response: { 200: partnerView, ...problems(400, 401, 403, 404) },
@@ -206,11 +206,12 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'replacePartner',
           tags,
-          security,
           summary:
             "Replace a partner section (If-Match: the section's version); a partner's editor only its own",
           params: partnerParams,
+          headers: z.looseObject({ ...requiredIfMatchHeader }),
           body: partner,
           response: { 200: partnerView, ...problems(400, 401, 403, 404, 409, 412, 428) },
         },
@@ -235,11 +236,12 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'removePartner',
           tags,
-          security,
           summary:
             "Remove a partner section (If-Match: the section's version); coordinator or consortium-wide editor",
           params: partnerParams,
+          headers: z.looseObject({ ...requiredIfMatchHeader }),
           response: { 204: z.null(), ...problems(400, 401, 403, 404, 409, 412, 428) },
         },
       },
@@ -255,8 +257,8 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: readers },
         schema: {
+          operationId: 'validateProposal',
           tags,
-          security,
           summary: 'What stands between the draft and a submission, and the eligibility pre-check',
           description:
             'Completeness problems (missing document, empty abstract, abstract over the call limit counted in Unicode code points, ...) and the findings of the automatic eligibility check (@permed/rules) against the current call version. Errors block submission; warnings do not.',

@@ -39,7 +39,11 @@ export const proposalView = z.object({
   call: z.object({ slug: z.string(), title: z.string(), version: z.number(), zone: z.string() }),
   stage: z.enum(['pre-proposal', 'full-proposal']),
   state: z.string(),
-  allowedEvents: z.array(z.string()),
+  allowedEvents: z
+    .array(z.string())
+    .describe(
+      'What you may send now (SUBMIT, SUBMIT_FULL, WITHDRAW, OPEN_FULL_PROPOSAL, by your role); never what the scheduler or the call office fires',
+    ),
   you: z.object({ role: z.string(), partnerId: z.string().nullable() }),
   header: headerView,
   partners: z.array(partnerView),

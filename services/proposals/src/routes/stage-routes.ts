@@ -12,7 +12,6 @@ import { openFullProposal } from '../open-full-proposal.ts';
 import { findRebuttal, readReviews, submitRebuttal } from '../submit-rebuttal.ts';
 import { problems, proposalIdParams } from './route-schemas.ts';
 
-const security = [{ bearerAuth: [] }];
 const tags = ['proposals: full stage and rebuttal'];
 
 const changeRequestView = z.object({
@@ -51,8 +50,8 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'openFullProposal',
           tags,
-          security,
           summary:
             'Open the full proposal of an invited proposal, pre-filled from the last pre-proposal version (coordinator)',
           params: proposalIdParams,
@@ -70,8 +69,8 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant', 'call-office') },
         schema: {
+          operationId: 'getChangeReport',
           tags,
-          security,
           summary:
             'Changes since the pre-proposal: partners, coordinator, budgets; and the approval they need',
           description:
@@ -92,8 +91,8 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant', 'call-office') },
         schema: {
+          operationId: 'listChangeRequests',
           tags,
-          security,
           summary: 'Requests to approve the changes of the full proposal, newest first',
           params: proposalIdParams,
           response: { 200: z.array(changeRequestView), ...problems(400, 401, 403, 404) },
@@ -108,8 +107,8 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'requestChangeApproval',
           tags,
-          security,
           summary: 'Ask the call office to approve the changes as they stand (coordinator)',
           params: proposalIdParams,
           body: z.object({ reason: z.string().trim().min(3).max(4000) }).strict(),
@@ -131,8 +130,8 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('call-office') },
         schema: {
+          operationId: 'decideChangeRequest',
           tags,
-          security,
           summary: 'Approve or reject the changes of a full proposal (call office of the call)',
           params: z.object({ id: z.uuid(), requestId: z.uuid() }).strict(),
           body: z
@@ -161,8 +160,8 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'listRebuttalReviews',
           tags,
-          security,
           summary: 'The reviews, anonymised, from the opening of the rebuttal (coordinator)',
           params: proposalIdParams,
           response: {
@@ -196,8 +195,8 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'submitRebuttal',
           tags,
-          security,
           summary: "Submit the one answer to the reviews during the call's rebuttal window (coordinator)",
           description:
             "The text may have at most the call's `rebuttal.maxCharacters` characters, counted as Unicode code points (an emoji or a character outside the BMP counts as one, a combining accent as one more). Before the window: 409 STAGE_NOT_OPEN; at or after its end by the server clock: 409 DEADLINE_PASSED, whatever the text (the window is checked before the length). One answer per proposal: a second gives 409 ALREADY_EXISTS.",
@@ -217,8 +216,8 @@ export function stageRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant', 'call-office') },
         schema: {
+          operationId: 'getRebuttal',
           tags,
-          security,
           summary: 'The submitted rebuttal',
           params: proposalIdParams,
           response: { 200: rebuttalView, ...problems(400, 401, 403, 404) },

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { AppError, anyOf, contentDisposition, type FastifyPluginAsyncZod } from '@permed/http';
+import {
+  AppError,
+  anyOf,
+  contentDisposition,
+  type FastifyPluginAsyncZod,
+  idempotencyKeyHeader,
+} from '@permed/http';
 import type { ProposalsContext } from '../deps.ts';
 import { receiptOf } from '../receipt.ts';
 import { ensureReceiptPdf } from '../receipt-pdf.ts';
@@ -10,7 +16,6 @@ import { submitProposal } from '../submit-proposal.ts';
 import { withdrawProposal } from '../withdraw-proposal.ts';
 import { problems, proposalIdParams, receiptView, seqParams } from './route-schemas.ts';
 
-const security = [{ bearerAuth: [] }];
 const tags = ['proposals: submission'];
 
 export function submissionRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
@@ -23,20 +28,21 @@ export function submissionRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'submitProposal',
           tags,
-          security,
           summary: 'Submit the draft as a new immutable version (coordinator); returns the receipt',
           description:
-            'The deadline is decided by the server clock inside the transaction that stores the version: late gives 409 DEADLINE_PASSED with `serverTime`. Blocking validation errors give 422 SUBMISSION_BLOCKED. Every submission before the deadline is a new version; the last one counts. Send an `Idempotency-Key` header (1–128 of A–Z a–z 0–9 . _ : -) to make a retry return the same receipt (200, `Idempotent-Replayed: true`) instead of a new version. The PDF receipt is built after commit and downloadable from `receiptPdf`.',
+            'The deadline is decided by the server clock inside the transaction that stores the version: late gives 409 DEADLINE_PASSED with `serverTime` and the `deadline` (instant, zone, local time), also once the call has moved the proposal on (eligibility check and later); a withdrawn proposal gives 409 INVALID_TRANSITION. Blocking validation errors give 422 SUBMISSION_BLOCKED. Every submission before the deadline is a new version; the last one counts. Send an `Idempotency-Key` header (1–128 of A–Z a–z 0–9 . _ : -) to make a retry return the same receipt (200, `Idempotent-Replayed: true`) instead of a new version. The PDF receipt is built after commit and downloadable from `receiptPdf`.',
           params: proposalIdParams,
+          headers: z.looseObject({ ...idempotencyKeyHeader }),
           response: { 200: receiptView, 201: receiptView, ...problems(400, 401, 403, 404, 409, 422) },
         },
       },
       async (request, reply) => {
-        const header = request.headers['idempotency-key'];
-        const key = Array.isArray(header) ? header[0] : header;
+        // Node joins repeated headers into one string; the use case refuses anything malformed.
+        const header: unknown = request.headers['idempotency-key'];
         const { receipt, replayed } = await submitProposal(ctx, request.principal!, request.params.id, {
-          idempotencyKey: key ?? null,
+          idempotencyKey: typeof header === 'string' ? header : null,
           linkBase: app.prefix,
           publicBase: publicBase(),
         });
@@ -53,8 +59,8 @@ export function submissionRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'withdrawProposal',
           tags,
-          security,
           summary: 'Withdraw the proposal (coordinator); possible from every open state',
           params: proposalIdParams,
           body: z
@@ -75,8 +81,8 @@ export function submissionRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant', 'call-office') },
         schema: {
+          operationId: 'listProposalVersions',
           tags,
-          security,
           summary: 'The submitted versions, oldest first, as receipts',
           params: proposalIdParams,
           response: { 200: z.array(receiptView), ...problems(400, 401, 403, 404) },
@@ -99,8 +105,8 @@ export function submissionRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant', 'call-office') },
         schema: {
+          operationId: 'getProposalVersion',
           tags,
-          security,
           summary: 'One submitted version: the canonical document, its documents and hashes (immutable)',
           params: seqParams,
           response: {
@@ -141,8 +147,9 @@ export function submissionRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant', 'call-office') },
         schema: {
+          operationId: 'downloadReceiptPdf',
+          produces: ['application/pdf'],
           tags,
-          security,
           summary: 'The PDF receipt of a version',
           description:
             'Built after commit by the outbox (kind receipt-pdf). If the outbox has not run yet, the first download builds it (same bytes: the builder is deterministic) and stores it.',

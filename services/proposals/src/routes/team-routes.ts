@@ -7,7 +7,6 @@ import { inviteMember, type InvitationRow } from '../invite-member.ts';
 import { listInvitations, listMembers, removeMember, revokeInvitation } from '../manage-team.ts';
 import { problems, proposalIdParams } from './route-schemas.ts';
 
-const security = [{ bearerAuth: [] }];
 const tags = ['proposals: team'];
 
 const invitationView = z.object({
@@ -49,8 +48,8 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'inviteMember',
           tags,
-          security,
           summary:
             'Invite someone by e-mail as editor (optionally of one partner section) or viewer (coordinator)',
           description:
@@ -79,8 +78,8 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'listInvitations',
           tags,
-          security,
           summary: 'Invitations of this proposal and their status (coordinator)',
           params: proposalIdParams,
           response: { 200: z.array(invitationView), ...problems(400, 401, 403, 404) },
@@ -99,8 +98,8 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'withdrawInvitation',
           tags,
-          security,
           summary: 'Withdraw a pending invitation (coordinator)',
           params: z.object({ id: z.uuid(), invitationId: z.uuid() }).strict(),
           response: { 204: z.null(), ...problems(400, 401, 403, 404, 409) },
@@ -117,8 +116,8 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: authenticated },
         schema: {
+          operationId: 'acceptInvitation',
           tags,
-          security,
           summary: 'Accept an invitation with the token from the e-mail (signed in)',
           body: z.object({ token: z.string().min(20).max(200) }).strict(),
           response: {
@@ -139,8 +138,8 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant', 'call-office') },
         schema: {
+          operationId: 'listMembers',
           tags,
-          security,
           summary: 'The team: members with their role and partner section',
           params: proposalIdParams,
           response: {
@@ -170,8 +169,8 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'removeMember',
           tags,
-          security,
           summary: 'Remove a member (coordinator); their access ends at their next request',
           params: z.object({ id: z.uuid(), userId: z.uuid() }).strict(),
           response: { 204: z.null(), ...problems(400, 401, 403, 404, 409) },

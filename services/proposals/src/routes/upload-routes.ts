@@ -7,6 +7,8 @@ import {
   contentDisposition,
   multipartProblem,
   type FastifyPluginAsyncZod,
+  ifMatchHeader,
+  ifNoneMatchHeader,
 } from '@permed/http';
 import type { ProposalsContext } from '../deps.ts';
 import { resolveProposalAccess } from '../proposal-access.ts';
@@ -15,7 +17,6 @@ import { documentView as toDocumentView } from '../read-proposal.ts';
 import { documentKinds, uploadDocument } from '../upload-document.ts';
 import { documentView, problems } from './route-schemas.ts';
 
-const security = [{ bearerAuth: [] }];
 const tags = ['proposals: documents'];
 const MiB = 1024 * 1024;
 const PART_LIMITS = new Set(['FST_PARTS_LIMIT', 'FST_FILES_LIMIT', 'FST_FIELDS_LIMIT']);
@@ -53,15 +54,32 @@ export function uploadRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant') },
         schema: {
+          operationId: 'uploadDocument',
           tags,
-          security,
           summary:
             'Upload the PDF of this stage (kind "proposal", required) or an annex; replaces the previous one',
           description:
             'Conditional, so that two people cannot silently replace each other\'s file: send `If-None-Match: *` for the first document of this kind, or `If-Match: "<sha256>"` (the ETag the download and this route answer with; `sha256` in the proposal\'s documents) to replace that document (`If-Match: *` is refused). Without either: 428; when the slot holds something else: 412 with the current ETag — also for a retry whose first attempt landed, which the client recognises by the ETag of its own file. ' +
             "multipart/form-data with exactly one file part (anything after it: 400 TOO_MANY_PARTS). Checked by content, never by name: the file must start with %PDF-, parse within time and memory limits, not be encrypted, carry no JavaScript/launch/embedded files, and keep within the call's page and size limits (documents.maxPages, documents.maxBytes, default 10 MiB). Refusals: 413 TOO_LARGE, 415 NOT_A_PDF, 422 with `reason` (UNPARSABLE, ENCRYPTED, ACTIVE_CONTENT, TOO_MANY_PAGES, PARSE_TIMEOUT, PARSE_RESOURCE_LIMIT). The file name is kept as metadata only, sanitised and ending in .pdf whatever was sent (its type extension replaced: x.html → x.pdf).",
           params: documentParams,
-          consumes: ['multipart/form-data'],
+          headers: z.looseObject({ ...ifMatchHeader, ...ifNoneMatchHeader }),
+          // Read part by part by the handler below, so documented here and never validated by Fastify.
+          documentedBody: {
+            contentType: 'multipart/form-data',
+            schema: {
+              type: 'object',
+              required: ['file'],
+              properties: {
+                file: {
+                  type: 'string',
+                  format: 'binary',
+                  contentMediaType: 'application/pdf',
+                  description: 'The PDF: the one and only part',
+                },
+              },
+              additionalProperties: false,
+            },
+          },
           response: { 200: documentView, ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 428) },
         },
       },
@@ -115,8 +133,9 @@ export function uploadRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       {
         config: { access: anyOf('applicant', 'call-office') },
         schema: {
+          operationId: 'downloadDocument',
+          produces: ['application/pdf'],
           tags,
-          security,
           summary: 'Download the current document of this kind',
           params: documentParams,
           response: problems(400, 401, 403, 404),
