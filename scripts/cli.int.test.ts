@@ -62,4 +62,26 @@ describe('pnpm cli audit verify', () => {
     expect((bad as { code: number }).code).toBe(2);
     expect((bad as { stderr: string }).stderr).toContain('--email is required');
   });
+
+  it('refuses a weak administrator password with the reason, and accepts a strong one', async () => {
+    const withStdin = (args: string[], input: string) => {
+      const pending = run(process.execPath, [cli, ...args], { env: env() });
+      pending.child.stdin!.end(`${input}\n`);
+      return pending.catch((e: { code: number; stdout: string; stderr: string }) => e);
+    };
+    const weak = await withStdin(['users', 'create-admin', '--email', 'boss@example.org'], 'password1234');
+    expect((weak as { code: number }).code).toBe(2);
+    expect(weak.stderr).toContain('the password is refused: This is similar to a commonly used password.');
+    const personal = await withStdin(
+      ['users', 'create-admin', '--email', 'boss@example.org'],
+      'Boss-Kq7!mZ2@xW',
+    );
+    expect((personal as { code: number }).code).toBe(2);
+    expect(personal.stderr).toContain('contains your e-mail address or your name');
+    const strong = await withStdin(
+      ['users', 'create-admin', '--email', 'boss@example.org'],
+      'tidal-Kq7!mZ2@xW',
+    );
+    expect(strong.stdout).toContain('created administrator boss@example.org');
+  });
 });

@@ -10,12 +10,39 @@ import {
 import { ianaZone } from '@permed/domain';
 import { login, logout, refresh, updateProfile, type AuthDeps, type IssuedTokens } from './sessions.ts';
 
+/** An error answer (application/problem+json, RFC 9457); loose so that extension members pass. */
+export const problemResponse = z
+  .looseObject({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string(),
+    detail: z.string().optional(),
+    errors: z
+      .array(
+        z.looseObject({
+          in: z.string().optional(),
+          path: z.string(),
+          message: z.string(),
+          code: z.string().optional(),
+        }),
+      )
+      .optional(),
+  })
+  .describe('application/problem+json (RFC 9457) with a stable `code`');
+
 const tokensResponse = z.object({
   accessToken: z.string(),
   accessTokenExpiresAt: z.iso.datetime(),
   refreshToken: z.string(),
   sessionExpiresAt: z.iso.datetime(),
   user: z.object({ id: z.uuid(), email: z.string(), displayName: z.string() }),
+  deviceToken: z
+    .string()
+    .optional()
+    .describe(
+      'Sign-in only. Keep it and send it with later sign-ins from this client: a throttle that strangers cause on the account then does not apply to you.',
+    ),
 });
 
 const grantSchema = z.object({
@@ -66,10 +93,16 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['auth'],
           summary: 'Sign in with e-mail and password',
+          description:
+            'After 5 attempts for one e-mail address (from any client address) further attempts are refused with 429 RATE_LIMITED and Retry-After for 30 s, doubling with each failure after it up to 15 minutes, whether or not the address has an account. A client that signed in before sends its `deviceToken` and is counted on its own; a password reset clears the count.',
           body: z
-            .object({ email: z.string().min(3).max(254), password: z.string().min(1).max(1024) })
+            .object({
+              email: z.string().min(3).max(254),
+              password: z.string().min(1).max(1024),
+              deviceToken: z.string().max(2000).optional(),
+            })
             .strict(),
-          response: { 200: tokensResponse },
+          response: { 200: tokensResponse, 429: problemResponse },
         },
       },
       async (request) =>
@@ -77,6 +110,7 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
           await login(deps, {
             email: request.body.email,
             password: request.body.password,
+            deviceToken: request.body.deviceToken,
             userAgent: request.headers['user-agent'],
             ip: request.ip,
             requestId: request.id,

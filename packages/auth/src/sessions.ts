@@ -6,16 +6,19 @@ import type { Config } from '@permed/config';
 import { recordAudit, schema, type Db } from '@permed/db';
 import type { Clock } from '@permed/domain';
 import { AppError, type Authenticator, type Grant, type Principal } from '@permed/http';
+import { clearSignInAttempts, takeSignInAttempt, type ThrottleKey } from './login-throttle.ts';
 import { verifyPassword } from './password.ts';
 import {
   hashToken,
   newRefreshToken,
+  readDeviceToken,
   signAccessToken,
+  signDeviceToken,
   signingKey,
   verifyAccessToken,
   type AccessClaims,
 } from './tokens.ts';
-import { findUserByEmail } from './users.ts';
+import { findUserByEmail, normaliseEmail } from './users.ts';
 
 const { sessions, users } = schema;
 
@@ -31,6 +34,8 @@ export interface IssuedTokens {
   refreshToken: string;
   sessionExpiresAt: Date;
   user: { id: string; email: string; displayName: string };
+  /** Sign-in only: proof for later sign-ins that this client knew the password (see login-throttle.ts). */
+  deviceToken?: string;
 }
 
 // Verifying against a fixed hash when the e-mail is unknown keeps the response time the same,
@@ -47,13 +52,44 @@ export async function login(
   args: {
     email: string;
     password: string;
+    deviceToken?: string | undefined;
     userAgent?: string | undefined;
     ip?: string | undefined;
     requestId?: string;
   },
 ): Promise<IssuedTokens> {
   const { db, config, clock } = deps;
-  const user = await findUserByEmail(db, args.email);
+  const email = normaliseEmail(args.email);
+  const user = await findUserByEmail(db, email);
+  const device = args.deviceToken
+    ? await readDeviceToken(args.deviceToken, signingKey(config.AUTH_SECRET), clock.now())
+    : null;
+  // A device token counts only for the account it was issued to; for any other e-mail (existing
+  // or not) it is ignored, so it reveals nothing either.
+  const knownDevice = device && user && device.userId === user.id ? device : null;
+  const accountKey: ThrottleKey = { kind: 'account', email };
+  const gate = await takeSignInAttempt(
+    db,
+    knownDevice ? { kind: 'device', id: knownDevice.id } : accountKey,
+    clock.now(),
+  );
+  if (!gate.allowed) {
+    await recordAudit(db, {
+      actor: { userId: user?.id ?? null, label: args.email.slice(0, 254) },
+      action: 'auth.login_throttled',
+      targetType: 'user',
+      targetId: user?.id ?? null,
+      requestId: args.requestId ?? null,
+      details: { ip: args.ip ?? null, retryAfterSeconds: gate.retryAfterSeconds },
+      at: clock.now(),
+    });
+    // The same words whether or not the e-mail has an account.
+    throw new AppError(
+      'RATE_LIMITED',
+      `Too many sign-in attempts for this e-mail address; retry in ${gate.retryAfterSeconds} s, or reset the password by e-mail`,
+      { headers: { 'retry-after': String(gate.retryAfterSeconds) } },
+    );
+  }
   const ok = user?.passwordHash
     ? await verifyPassword(args.password, user.passwordHash)
     : (await verifyPassword(args.password, await dummy(config.PASSWORD_HASH_LOG_N)), false);
@@ -72,6 +108,10 @@ export async function login(
     });
     throw new AppError('INVALID_CREDENTIALS');
   }
+  await clearSignInAttempts(
+    db,
+    knownDevice ? [accountKey, { kind: 'device', id: knownDevice.id }] : [accountKey],
+  );
   const now = clock.now();
   const refreshToken = newRefreshToken();
   const sessionExpiresAt = new Date(now.getTime() + config.SESSION_TTL_SECONDS * 1000);
@@ -107,6 +147,7 @@ export async function login(
     refreshToken,
     sessionExpiresAt,
     user: { id: user.id, email: user.email, displayName: user.displayName },
+    deviceToken: await signDeviceToken(user.id, signingKey(config.AUTH_SECRET), now),
   };
 }
 

@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** A person who signs in. E-mail is stored lower-cased; the password hash is scrypt (see @permed/auth). */
 export const users = pgTable(
@@ -65,3 +65,19 @@ export const roleGrants = pgTable(
     index('role_grants_scope_idx').on(t.scopeType, t.scopeId),
   ],
 );
+
+/**
+ * Failed-sign-in bookkeeping per account (ASVS 6.3.1: slow down guessing of one account from many
+ * addresses). The key is a SHA-256 of the normalised e-mail (or of a device token's id), never the
+ * e-mail itself, and a row exists the same way whether or not the account does, so the table
+ * reveals no accounts. Kept in the database so every instance of the platform sees the same count.
+ */
+export const loginThrottles = pgTable('login_throttles', {
+  key: text().primaryKey(),
+  /** Attempts since the counting started (each attempt is counted before its password is checked). */
+  attempts: integer().notNull().default(0),
+  /** How many times the key was locked since counting started: the backoff doubles with each. */
+  locks: integer().notNull().default(0),
+  lockedUntil: timestamp({ withTimezone: true, mode: 'date' }),
+  lastAttemptAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
+});
