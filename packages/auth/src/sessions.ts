@@ -112,6 +112,22 @@ export async function login(
     db,
     knownDevice ? [accountKey, { kind: 'device', id: knownDevice.id }] : [accountKey],
   );
+  if (!user.emailVerifiedAt) {
+    // Only someone who knows the password learns that the account waits for verification.
+    await recordAudit(db, {
+      actor: { userId: user.id, label: user.email },
+      action: 'auth.login_unverified',
+      targetType: 'user',
+      targetId: user.id,
+      requestId: args.requestId ?? null,
+      details: { ip: args.ip ?? null },
+      at: clock.now(),
+    });
+    throw new AppError(
+      'EMAIL_NOT_VERIFIED',
+      'Confirm your e-mail address with the link we sent you; signing up again sends a new link',
+    );
+  }
   const now = clock.now();
   const refreshToken = newRefreshToken();
   const sessionExpiresAt = new Date(now.getTime() + config.SESSION_TTL_SECONDS * 1000);
@@ -303,35 +319,4 @@ export function createAuthenticator(deps: AuthDeps): Authenticator {
       }).catch((err: unknown) => request.log.error({ err }, 'could not audit a denied access'));
     },
   };
-}
-
-/**
- * The signed-in user's own settings: the zone it reads dates in (null clears it). Audited; takes
- * effect on the next request, which reads the user afresh.
- */
-export async function updateProfile(
-  deps: AuthDeps,
-  principal: Principal,
-  changes: { timeZone: string | null },
-  requestId?: string,
-): Promise<{ timeZone: string | null }> {
-  const now = deps.clock.now();
-  return deps.db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(users)
-      .set({ timeZone: changes.timeZone })
-      .where(eq(users.id, principal.userId))
-      .returning({ timeZone: users.timeZone });
-    if (!row) throw new AppError('NOT_FOUND', 'No such user');
-    await recordAudit(tx, {
-      actor: { userId: principal.userId, label: principal.email },
-      action: 'user.profile_changed',
-      targetType: 'user',
-      targetId: principal.userId,
-      requestId: requestId ?? null,
-      details: { timeZone: changes.timeZone },
-      at: now,
-    });
-    return { timeZone: row.timeZone };
-  });
 }

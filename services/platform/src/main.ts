@@ -69,7 +69,7 @@ const lines = [
   `PerMed Calls is running (${handle.kind === 'pglite' ? `embedded PGlite at ${handle.location}` : `PostgreSQL ${handle.location}`}), ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   `  API docs (OpenAPI 3.1):  ${base}/docs`,
   `  Health / readiness:      ${base}/health  ${base}/ready`,
-  `  Sign in:                 POST ${base}/api/auth/login`,
+  `  Sign up / sign in:       POST ${base}/api/auth/sign-up   POST ${base}/api/auth/login`,
   ...serviceModules.map((m) => `  ${m.title.padEnd(24)} ${base}/api/${m.name}`),
 ];
 if (seededCalls.length > 0) {

@@ -10,8 +10,18 @@ export const users = pgTable(
     passwordHash: text(),
     /** The IANA zone the user reads dates in (null: none chosen; each view then uses its own default). */
     timeZone: text(),
+    /** ORCID iD as 0000-0000-0000-000X, checksum verified (see @permed/domain's orcid). */
+    orcid: text(),
+    /** The language of the user's pages and e-mails: en, de or fr (null: the browser's). */
+    language: text({ enum: ['en', 'de', 'fr'] }),
     createdAt: timestamp({ withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     disabledAt: timestamp({ withTimezone: true, mode: 'date' }),
+    /**
+     * When the person proved the e-mail is theirs. Self sign-up leaves it null until the link in the
+     * verification mail is used; accounts made by an administrator, the CLI or an invitation link
+     * (which itself arrived by e-mail) are verified on creation, hence the default.
+     */
+    emailVerifiedAt: timestamp({ withTimezone: true, mode: 'date' }).defaultNow(),
   },
   (t) => [uniqueIndex('users_email_key').on(t.email)],
 );
@@ -81,3 +91,26 @@ export const loginThrottles = pgTable('login_throttles', {
   lockedUntil: timestamp({ withTimezone: true, mode: 'date' }),
   lastAttemptAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
 });
+
+/**
+ * Single-use links sent by e-mail: verify the address after sign-up, or reset the password. Only a
+ * SHA-256 of the token is stored, so the table cannot be used to follow a link.
+ */
+export const accountTokens = pgTable(
+  'account_tokens',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text({ enum: ['verify-email', 'reset-password'] }).notNull(),
+    tokenHash: text().notNull(),
+    createdAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
+    expiresAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
+    usedAt: timestamp({ withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('account_tokens_token_hash_key').on(t.tokenHash),
+    index('account_tokens_user_idx').on(t.userId, t.purpose),
+  ],
+);
