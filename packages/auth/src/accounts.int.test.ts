@@ -335,6 +335,18 @@ describe('password change', () => {
     expect(locked.statusCode).toBe(429);
     expect(locked.headers['retry-after']).toBe('30');
   });
+
+  it('does not count refused new passwords once the current one was right', async () => {
+    const user = await signUpAndVerify('Fumbler');
+    const auth = bearer(user.tokens.accessToken);
+    for (let i = 0; i <= THROTTLE_FREE_ATTEMPTS; i++)
+      expect(
+        (
+          await post('/me/password', { currentPassword: user.password, newPassword: 'password1234' }, auth)
+        ).json().code,
+      ).toBe('WEAK_PASSWORD');
+    expect((await post('/login', { email: user.email, password: user.password })).statusCode).toBe(200);
+  });
 });
 
 describe('profile', () => {

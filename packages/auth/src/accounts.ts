@@ -9,7 +9,7 @@ import {
   verificationMail,
   type AccountMail,
 } from './account-mails.ts';
-import { takeSignInAttempt } from './login-throttle.ts';
+import { clearSignInAttempts, takeSignInAttempt } from './login-throttle.ts';
 import { assertStrongPassword } from './password-policy.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import type { AuthDeps } from './sessions.ts';
@@ -373,6 +373,9 @@ export async function changePassword(
       ],
     });
   }
+  // The right password was given: forget the attempt now, so that a few refused new passwords
+  // cannot lock the person out.
+  await clearSignInAttempts(db, [{ kind: 'account', email: user.email }]);
   assertStrongPassword(
     input.newPassword,
     { email: user.email, name: user.displayName },

@@ -142,6 +142,35 @@ describe('per-account sign-in throttle', () => {
       expect((await signIn(user.email, 'nope')).statusCode).toBe(401);
   });
 
+  it('holds across instances of the platform: the count is in the database', async () => {
+    const user = await ctx.user([], 'two-instances');
+    const second = await createHttpApp(ctx.config, { name: 'auth-2', authenticator: ctx.deps.authenticator });
+    await second.register(authRoutes(ctx.deps), { prefix: '/api/auth' });
+    try {
+      for (let i = 0; i < THROTTLE_FREE_ATTEMPTS; i++) await signIn(user.email, 'wrong-on-the-first');
+      const elsewhere = await second.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: fresh(),
+        payload: { email: user.email, password: user.password },
+      });
+      expect(elsewhere.statusCode).toBe(429);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('gives a device token no power as an access token', async () => {
+    const user = await ctx.user([], 'device-as-bearer');
+    const { deviceToken } = (await signIn(user.email, user.password)).json();
+    const res = await app.inject({
+      url: '/api/auth/me',
+      headers: { authorization: `Bearer ${deviceToken}` },
+    });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe('TOKEN_INVALID');
+  });
+
   it('stores a hash of the e-mail, never the e-mail', async () => {
     const rows = await ctx.db.db.select({ key: schema.loginThrottles.key }).from(schema.loginThrottles);
     expect(rows.length).toBeGreaterThan(0);
