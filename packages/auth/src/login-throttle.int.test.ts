@@ -6,7 +6,8 @@ import { and, eq } from 'drizzle-orm';
 import { schema } from '@permed/db';
 import { createHttpApp, type App } from '@permed/http';
 import { createTestContext, type TestContext, type TestUser } from '@permed/testing';
-import { THROTTLE_FREE_ATTEMPTS } from './login-throttle.ts';
+import fc from 'fast-check';
+import { takeSignInAttempt, THROTTLE_FREE_ATTEMPTS, THROTTLE_LOCK_MAX_MS } from './login-throttle.ts';
 import { authRoutes } from './routes.ts';
 
 let ctx: TestContext;
@@ -175,5 +176,51 @@ describe('per-account sign-in throttle', () => {
     const rows = await ctx.db.db.select({ key: schema.loginThrottles.key }).from(schema.loginThrottles);
     expect(rows.length).toBeGreaterThan(0);
     for (const { key } of rows) expect(key).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('for any timing of failed attempts: a minute sees at most one attempt more than the free ones, and Retry-After is honest', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            waitMs: fc.integer({ min: 0, max: 20 * 60_000 }),
+            burst: fc.integer({ min: 1, max: 4 }),
+          }),
+          {
+            minLength: 1,
+            maxLength: 12,
+          },
+        ),
+        async (steps) => {
+          const key = { kind: 'account', email: `property-${++run}@test.invalid` } as const;
+          let now = new Date('2026-03-01T00:00:00Z').getTime();
+          const evaluated: number[] = [];
+          for (const { waitMs, burst } of steps) {
+            now += waitMs;
+            for (let i = 0; i < burst; i++) {
+              const gate = await takeSignInAttempt(ctx.db.db, key, new Date(now));
+              if (gate.allowed) {
+                evaluated.push(now);
+                continue;
+              }
+              expect(gate.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+              expect(gate.retryAfterSeconds * 1000).toBeLessThanOrEqual(THROTTLE_LOCK_MAX_MS);
+              // Whoever waits as told gets an attempt evaluated.
+              const probe = now + gate.retryAfterSeconds * 1000;
+              const after = await takeSignInAttempt(ctx.db.db, key, new Date(probe));
+              expect(after.allowed).toBe(true);
+              evaluated.push(probe);
+              now = probe;
+            }
+          }
+          for (const start of evaluated)
+            expect(evaluated.filter((t) => t >= start && t < start + 60_000).length).toBeLessThanOrEqual(
+              THROTTLE_FREE_ATTEMPTS + 1,
+            );
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
