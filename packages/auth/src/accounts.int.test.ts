@@ -8,6 +8,7 @@ import { schema } from '@permed/db';
 import { createHttpApp, type App } from '@permed/http';
 import { createTestContext, type TestContext } from '@permed/testing';
 import { THROTTLE_FREE_ATTEMPTS } from './login-throttle.ts';
+import { pruneAccountState } from './accounts.ts';
 import { authRoutes } from './routes.ts';
 import { hashToken } from './tokens.ts';
 
@@ -486,6 +487,32 @@ describe('personal data export', () => {
 
   it('needs a signed-in person', async () => {
     expect((await app.inject('/api/auth/me/export')).statusCode).toBe(401);
+  });
+});
+
+describe('housekeeping', () => {
+  it('forgets quiet throttles, expired links and sign-ups never verified in 30 days', async () => {
+    const pendingEmail = newAddress('Never');
+    await post('/sign-up', { email: pendingEmail, displayName: 'Never Verified', password: strong('never') });
+    const kept = await signUpAndVerify('Kept');
+    await post('/login', { email: 'sprayed@mail.example.org', password: 'guess-guess' });
+    const before = await pruneAccountState(ctx.db.db, ctx.clock.now());
+    expect(before.pendingAccounts).toBe(0);
+
+    ctx.clock.advance(30 * 24 * 3600_000 + 1000);
+    const after = await pruneAccountState(ctx.db.db, ctx.clock.now());
+    expect(after.pendingAccounts).toBeGreaterThanOrEqual(1);
+    expect(after.throttles).toBeGreaterThanOrEqual(1);
+    expect(after.tokens).toBeGreaterThanOrEqual(1);
+    const emails = (await ctx.db.db.select({ email: schema.users.email }).from(schema.users)).map(
+      (u) => u.email,
+    );
+    expect(emails).not.toContain(pendingEmail);
+    expect(emails).toContain(kept.email);
+    expect(await ctx.db.db.select().from(schema.loginThrottles)).toEqual([]);
+    // The address is free again: a new sign-up gets a verification link, not "already registered".
+    await post('/sign-up', { email: pendingEmail, displayName: 'Second Chance', password: strong('chance') });
+    expect((await inbox(pendingEmail)).at(-1)!.subject).toBe('Confirm your e-mail address for PerMed Calls');
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { enqueueOutbox, recordAudit, schema, type DbOrTx } from '@permed/db';
 import { AppError, type Principal } from '@permed/http';
 import {
@@ -9,14 +9,14 @@ import {
   verificationMail,
   type AccountMail,
 } from './account-mails.ts';
-import { clearSignInAttempts, takeSignInAttempt } from './login-throttle.ts';
+import { clearSignInAttempts, takeSignInAttempt, THROTTLE_QUIET_RESET_MS } from './login-throttle.ts';
 import { assertStrongPassword } from './password-policy.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import type { AuthDeps } from './sessions.ts';
 import { hashToken } from './tokens.ts';
 import { findUserByEmail, normaliseEmail, setPassword } from './users.ts';
 
-const { users, accountTokens, auditEvents } = schema;
+const { users, accountTokens, auditEvents, loginThrottles } = schema;
 
 export const VERIFY_EMAIL_TTL_MS = 48 * 3600_000;
 export const RESET_PASSWORD_TTL_MS = 3600_000;
@@ -145,6 +145,7 @@ export async function signUp(
         passwordHash,
         language: input.language ?? null,
         emailVerifiedAt: null,
+        createdAt: now,
       })
       .onConflictDoNothing()
       .returning({ id: users.id });
@@ -413,4 +414,42 @@ export async function changePassword(
     });
     return result;
   });
+}
+
+/** A sign-up never verified is removed after this long (data minimisation; the address is free again). */
+export const PENDING_ACCOUNT_TTL_MS = 30 * 24 * 3600_000;
+
+/**
+ * Hourly housekeeping: forgets throttle rows that an hour of quiet has reset anyway (so a spray of
+ * made-up addresses does not grow the table for ever), expired links, and sign-ups never verified
+ * within 30 days (their sessions, grants and links go with them by cascade; none can exist but links).
+ */
+export async function pruneAccountState(
+  db: DbOrTx,
+  now: Date,
+): Promise<{ throttles: number; tokens: number; pendingAccounts: number }> {
+  const quietSince = new Date(now.getTime() - THROTTLE_QUIET_RESET_MS);
+  const throttles = await db
+    .delete(loginThrottles)
+    .where(
+      and(
+        lt(loginThrottles.lastAttemptAt, quietSince),
+        or(isNull(loginThrottles.lockedUntil), lt(loginThrottles.lockedUntil, now)),
+      ),
+    )
+    .returning({ key: loginThrottles.key });
+  const tokens = await db
+    .delete(accountTokens)
+    .where(lt(accountTokens.expiresAt, now))
+    .returning({ id: accountTokens.id });
+  const pending = await db
+    .delete(users)
+    .where(
+      and(
+        isNull(users.emailVerifiedAt),
+        lt(users.createdAt, new Date(now.getTime() - PENDING_ACCOUNT_TTL_MS)),
+      ),
+    )
+    .returning({ id: users.id });
+  return { throttles: throttles.length, tokens: tokens.length, pendingAccounts: pending.length };
 }

@@ -5,3 +5,5 @@ export * from './sessions.ts';
 export * from './routes.ts';
 export * from './password-policy.ts';
 export * from './login-throttle.ts';
+export * from './accounts.ts';
+export * from './profile.ts';
