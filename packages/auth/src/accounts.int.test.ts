@@ -98,7 +98,8 @@ describe('sign-up and e-mail verification', () => {
     expect(res.json()).toEqual({ status: 'mail-sent', message: expect.any(String) });
 
     const [mail] = await inbox(email);
-    expect(mail!.subject).toBe('Confirm your e-mail address for PerMed Calls');
+    // In the language chosen at sign-up.
+    expect(mail!.subject).toBe('Confirmez votre adresse e-mail pour PerMed Calls');
     const token = await linkToken(email, 'verify-email');
     // Stored as a hash only.
     const [stored] = await ctx.db.db

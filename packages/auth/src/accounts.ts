@@ -156,7 +156,17 @@ export async function signUp(
         now,
         ttlMs: VERIFY_EMAIL_TTL_MS,
       });
-      await sendMail(tx, verificationMail({ to: email, name: input.displayName, base, ...link }), now);
+      await sendMail(
+        tx,
+        verificationMail({
+          to: email,
+          name: input.displayName,
+          base,
+          ...link,
+          language: input.language ?? null,
+        }),
+        now,
+      );
       await recordAudit(tx, {
         actor: { userId: created.id, label: email },
         action: 'user.signed_up',
@@ -180,7 +190,17 @@ export async function signUp(
         now,
         ttlMs: VERIFY_EMAIL_TTL_MS,
       });
-      await sendMail(tx, verificationMail({ to: email, name: input.displayName, base, ...link }), now);
+      await sendMail(
+        tx,
+        verificationMail({
+          to: email,
+          name: input.displayName,
+          base,
+          ...link,
+          language: input.language ?? existing.language,
+        }),
+        now,
+      );
       await recordAudit(tx, {
         actor: { userId: existing.id, label: email },
         action: 'user.signed_up_again',
@@ -194,7 +214,11 @@ export async function signUp(
     }
     const quiet = await mailedRecently(tx, existing.id, 'user.sign_up_of_existing', now);
     if (!quiet)
-      await sendMail(tx, alreadyRegisteredMail({ to: email, name: existing.displayName, base }), now);
+      await sendMail(
+        tx,
+        alreadyRegisteredMail({ to: email, name: existing.displayName, base, language: existing.language }),
+        now,
+      );
     await recordAudit(tx, {
       actor: anonymous,
       action: quiet ? 'user.sign_up_of_existing_unmailed' : 'user.sign_up_of_existing',
@@ -259,7 +283,13 @@ export async function requestPasswordReset(
     });
     await sendMail(
       tx,
-      passwordResetMail({ to: user.email, name: user.displayName, base: publicBase(config), ...link }),
+      passwordResetMail({
+        to: user.email,
+        name: user.displayName,
+        base: publicBase(config),
+        ...link,
+        language: user.language,
+      }),
       now,
     );
     await recordAudit(tx, {
@@ -319,6 +349,7 @@ export async function resetPassword(
         base: publicBase(config),
         at: now,
         how: 'reset',
+        language: user.language,
       }),
       now,
     );
@@ -400,6 +431,7 @@ export async function changePassword(
         base: publicBase(config),
         at: now,
         how: 'change',
+        language: user.language,
       }),
       now,
     );
