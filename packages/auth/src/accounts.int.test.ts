@@ -546,9 +546,9 @@ describe('limits and documentation', () => {
       changePassword: ['/api/auth/me/password', ['200', '400', '429']],
       exportMyData: ['/api/auth/me/export', ['200']],
       updateMe: ['/api/auth/me', ['200', '400']],
-      signIn: ['/api/auth/login', ['200', '429']],
+      login: ['/api/auth/login', ['200', '429']],
       refreshSession: ['/api/auth/refresh', ['200']],
-      signOut: ['/api/auth/logout', ['204']],
+      logout: ['/api/auth/logout', ['204']],
       getMe: ['/api/auth/me', ['200']],
     };
     for (const [operationId, [path, statuses]] of Object.entries(ops)) {

@@ -137,8 +137,8 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
       {
         config: { access: publicAccess, rateLimit: limit },
         schema: {
+          operationId: 'login',
           tags: ['auth'],
-          operationId: 'signIn',
           summary: 'Sign in with e-mail and password',
           description:
             'After 5 attempts for one e-mail address (from any client address) further attempts are refused with 429 RATE_LIMITED and Retry-After for 30 s, doubling with each failure after it up to 15 minutes, whether or not the address has an account. A client that signed in before sends its `deviceToken` and is counted on its own; a password reset clears the count.',
@@ -170,8 +170,8 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
       {
         config: { access: publicAccess, rateLimit: limit },
         schema: {
-          tags: ['auth'],
           operationId: 'refreshSession',
+          tags: ['auth'],
           summary: 'Exchange a refresh token for new tokens (the refresh token rotates)',
           body: z.object({ refreshToken: z.string().min(10).max(200) }).strict(),
           response: { 200: tokensResponse },
@@ -185,11 +185,11 @@ export function authRoutes(deps: AuthDeps): FastifyPluginAsyncZod {
       {
         config: { access: authenticated },
         schema: {
+          operationId: 'logout',
           tags: ['auth'],
-          operationId: 'signOut',
           summary: 'Revoke the current session',
           security: [{ bearerAuth: [] }],
-          response: { 204: z.null() },
+          response: { 204: z.null().describe('The session is revoked') },
         },
       },
       async (request, reply) => {
