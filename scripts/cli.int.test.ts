@@ -18,6 +18,12 @@ describe('pnpm cli audit verify', () => {
   let dir: string;
   let handle: DbHandle;
   const env = () => ({ ...process.env, DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'silent' });
+  /** Runs the CLI with `input` as the line typed on standard input (the password prompts read it). */
+  const withStdin = (args: string[], input: string) => {
+    const pending = run(process.execPath, [cli, ...args], { env: env() });
+    pending.child.stdin!.end(`${input}\n`);
+    return pending.catch((e: { code: number; stdout: string; stderr: string }) => e);
+  };
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'permed-cli-'));
@@ -61,5 +67,30 @@ describe('pnpm cli audit verify', () => {
     );
     expect((bad as { code: number }).code).toBe(2);
     expect((bad as { stderr: string }).stderr).toContain('--email is required');
+  });
+
+  it('refuses a weak administrator password with the reason, and accepts a strong one', async () => {
+    const weak = await withStdin(['users', 'create-admin', '--email', 'boss@example.org'], 'password1234');
+    expect((weak as { code: number }).code).toBe(2);
+    expect(weak.stderr).toContain('the password is refused: This is similar to a commonly used password.');
+    const personal = await withStdin(
+      ['users', 'create-admin', '--email', 'boss@example.org'],
+      'Boss-Kq7!mZ2@xW',
+    );
+    expect((personal as { code: number }).code).toBe(2);
+    expect(personal.stderr).toContain('contains your e-mail address or your name');
+    const strong = await withStdin(
+      ['users', 'create-admin', '--email', 'boss@example.org'],
+      'tidal-Kq7!mZ2@xW',
+    );
+    expect(strong.stdout).toContain('created administrator boss@example.org');
+  });
+
+  it('sets a password only if the policy accepts it, and then ends the sessions', async () => {
+    const weak = await withStdin(['users', 'set-password', 'boss@example.org'], 'aaaaaaaaaaaa');
+    expect((weak as { code: number }).code).toBe(2);
+    expect(weak.stderr).toContain('the password is refused');
+    const set = await withStdin(['users', 'set-password', 'boss@example.org'], 'lantern-Qm4!vX8@zR');
+    expect(set.stdout).toContain('password of boss@example.org set; 0 session(s) ended');
   });
 });

@@ -36,6 +36,22 @@ async function readPassword(prompt: string): Promise<string> {
   }
 }
 
+/** The platform's password policy, told as a usage error with the estimator's feedback. */
+async function refuseWeakPassword(
+  password: string,
+  personal: { email: string; name: string | null },
+): Promise<void> {
+  const { judgePassword } = await import('@permed/auth');
+  const verdict = judgePassword(password, personal);
+  if (verdict.ok) return;
+  throw new UsageError(
+    [
+      `the password is refused: ${verdict.feedback.warning ?? 'too easy to guess'}`,
+      ...verdict.feedback.suggestions,
+    ].join('\n  '),
+  );
+}
+
 const commands: Record<string, Command> = {
   'users create-admin': {
     summary: 'Create an administrator (or grant admin to an existing user)',
@@ -46,9 +62,9 @@ const commands: Record<string, Command> = {
         options: { email: { type: 'string' }, name: { type: 'string' } },
       });
       if (!values.email) throw new UsageError('--email is required');
-      const password = await readPassword('Password (>= 12 characters): ');
-      if (password.length < 12) throw new UsageError('the password needs at least 12 characters');
+      const password = await readPassword('Password (>= 12 characters, hard to guess): ');
       const { ensureUser, grantRole } = await import('@permed/auth');
+      await refuseWeakPassword(password, { email: values.email, name: values.name ?? null });
       const config = loadConfig();
       await withDb(async ({ db }) => {
         const { id, created } = await ensureUser(db, {
@@ -69,11 +85,9 @@ const commands: Record<string, Command> = {
     async run(argv) {
       const email = argv[0];
       if (!email) throw new UsageError('give the e-mail');
-      const password = await readPassword('New password (>= 12 characters): ');
-      if (password.length < 12) throw new UsageError('the password needs at least 12 characters');
-      const { findUserByEmail, hashPassword } = await import('@permed/auth');
-      const { schema } = await import('@permed/db');
-      const { eq } = await import('drizzle-orm');
+      const password = await readPassword('New password (>= 12 characters, hard to guess): ');
+      const { findUserByEmail, setPassword } = await import('@permed/auth');
+      const { recordAudit } = await import('@permed/db');
       const config = loadConfig();
       return withDb(async ({ db }) => {
         const user = await findUserByEmail(db, email);
@@ -81,11 +95,21 @@ const commands: Record<string, Command> = {
           console.error(`no user ${email}`);
           return 1;
         }
-        await db
-          .update(schema.users)
-          .set({ passwordHash: await hashPassword(password, config.PASSWORD_HASH_LOG_N) })
-          .where(eq(schema.users.id, user.id));
-        console.log(`password of ${email} set`);
+        await refuseWeakPassword(password, { email: user.email, name: user.displayName });
+        const now = new Date();
+        const { sessionsRevoked } = await db.transaction(async (tx) => {
+          const result = await setPassword(tx, { user, password, logN: config.PASSWORD_HASH_LOG_N, now });
+          await recordAudit(tx, {
+            actor: { userId: null, label: 'cli' },
+            action: 'user.password_set',
+            targetType: 'user',
+            targetId: user.id,
+            details: { sessionsRevoked: result.sessionsRevoked },
+            at: now,
+          });
+          return result;
+        });
+        console.log(`password of ${email} set; ${sessionsRevoked} session(s) ended`);
         return 0;
       });
     },

@@ -55,6 +55,64 @@ function rowTable(op: Operation): string[] {
   return [header, rule, ...lines];
 }
 
+/**
+ * The account routes are not cells of the matrix: none takes an object id, each acts on the caller's
+ * own account (or, anonymous, on an e-mail address and answers the same whether it has an account).
+ * Their tests are packages/auth/src/accounts.int.test.ts and login-throttle.int.test.ts.
+ */
+function accountRoutes(): string[] {
+  const rows: [string, string, string][] = [
+    [
+      'POST /api/auth/sign-up',
+      'public, rate-limited',
+      'an e-mail address; same answer whether it has an account',
+    ],
+    [
+      'POST /api/auth/verify-email',
+      'public, rate-limited',
+      'the account the single-use token was mailed for',
+    ],
+    [
+      'POST /api/auth/login',
+      'public, rate-limited + per-account throttle',
+      'the account of the e-mail and password',
+    ],
+    ['POST /api/auth/refresh', 'public, rate-limited', 'the session of the refresh token'],
+    [
+      'POST /api/auth/password-reset',
+      'public, rate-limited',
+      'an e-mail address; same answer whether it has an account',
+    ],
+    [
+      'POST /api/auth/password-reset/confirm',
+      'public, rate-limited',
+      'the account the single-use token was mailed for',
+    ],
+    ['POST /api/auth/logout', 'authenticated', 'the caller’s current session'],
+    ['GET /api/auth/me', 'authenticated', 'the caller’s own account'],
+    ['PATCH /api/auth/me', 'authenticated', 'the caller’s own account'],
+    [
+      'POST /api/auth/me/password',
+      'authenticated, rate-limited + per-account throttle',
+      'the caller’s own account',
+    ],
+    ['GET /api/auth/me/export', 'authenticated', 'the caller’s own data'],
+  ];
+  return [
+    '## Own-account routes',
+    '',
+    'These routes take no object id, so they are not rows of the matrix: every role gets the same answer, about its own',
+    'account only. No route reads or changes another person’s account. They are tested through the routes on a real',
+    'database in `packages/auth/src/accounts.int.test.ts` and `packages/auth/src/login-throttle.int.test.ts`; every',
+    'state change is audited with the person as actor (`anonymous` for a sign-up or reset request of an address).',
+    '',
+    '| route | access | object |',
+    '|---|---|---|',
+    ...rows.map(([route, access, object]) => `| \`${route}\` | ${access} | ${object} |`),
+    '',
+  ];
+}
+
 export function renderMatrix(): string {
   const total = cells().length;
   const out: string[] = [
@@ -137,6 +195,7 @@ export function renderMatrix(): string {
     '- **The conflicted reviewer** declared a conflict and was withdrawn from A; every proposal route then answers',
     '  403 NOT_ASSIGNED. It may still change its declaration (200); that does not give the assignment back.',
     '',
+    ...accountRoutes(),
   ];
   for (const resource of resources) {
     const ops = matrix.filter((op) => op.resource === resource);

@@ -3,3 +3,7 @@ export * from './tokens.ts';
 export * from './users.ts';
 export * from './sessions.ts';
 export * from './routes.ts';
+export * from './password-policy.ts';
+export * from './login-throttle.ts';
+export * from './accounts.ts';
+export * from './profile.ts';

@@ -6,16 +6,19 @@ import type { Config } from '@permed/config';
 import { recordAudit, schema, type Db } from '@permed/db';
 import type { Clock } from '@permed/domain';
 import { AppError, type Authenticator, type Grant, type Principal } from '@permed/http';
+import { clearSignInAttempts, takeSignInAttempt, type ThrottleKey } from './login-throttle.ts';
 import { verifyPassword } from './password.ts';
 import {
   hashToken,
   newRefreshToken,
+  readDeviceToken,
   signAccessToken,
+  signDeviceToken,
   signingKey,
   verifyAccessToken,
   type AccessClaims,
 } from './tokens.ts';
-import { findUserByEmail } from './users.ts';
+import { findUserByEmail, normaliseEmail } from './users.ts';
 
 const { sessions, users } = schema;
 
@@ -31,6 +34,8 @@ export interface IssuedTokens {
   refreshToken: string;
   sessionExpiresAt: Date;
   user: { id: string; email: string; displayName: string };
+  /** Sign-in only: proof for later sign-ins that this client knew the password (see login-throttle.ts). */
+  deviceToken?: string;
 }
 
 // Verifying against a fixed hash when the e-mail is unknown keeps the response time the same,
@@ -47,13 +52,44 @@ export async function login(
   args: {
     email: string;
     password: string;
+    deviceToken?: string | undefined;
     userAgent?: string | undefined;
     ip?: string | undefined;
     requestId?: string;
   },
 ): Promise<IssuedTokens> {
   const { db, config, clock } = deps;
-  const user = await findUserByEmail(db, args.email);
+  const email = normaliseEmail(args.email);
+  const user = await findUserByEmail(db, email);
+  const device = args.deviceToken
+    ? await readDeviceToken(args.deviceToken, signingKey(config.AUTH_SECRET), clock.now())
+    : null;
+  // A device token counts only for the account it was issued to; for any other e-mail (existing
+  // or not) it is ignored, so it reveals nothing either.
+  const knownDevice = device && user && device.userId === user.id ? device : null;
+  const accountKey: ThrottleKey = { kind: 'account', email };
+  const gate = await takeSignInAttempt(
+    db,
+    knownDevice ? { kind: 'device', id: knownDevice.id } : accountKey,
+    clock.now(),
+  );
+  if (!gate.allowed) {
+    await recordAudit(db, {
+      actor: { userId: user?.id ?? null, label: args.email.slice(0, 254) },
+      action: 'auth.login_throttled',
+      targetType: 'user',
+      targetId: user?.id ?? null,
+      requestId: args.requestId ?? null,
+      details: { ip: args.ip ?? null, retryAfterSeconds: gate.retryAfterSeconds },
+      at: clock.now(),
+    });
+    // The same words whether or not the e-mail has an account.
+    throw new AppError(
+      'RATE_LIMITED',
+      `Too many sign-in attempts for this e-mail address; retry in ${gate.retryAfterSeconds} s, or reset the password by e-mail`,
+      { headers: { 'retry-after': String(gate.retryAfterSeconds) } },
+    );
+  }
   const ok = user?.passwordHash
     ? await verifyPassword(args.password, user.passwordHash)
     : (await verifyPassword(args.password, await dummy(config.PASSWORD_HASH_LOG_N)), false);
@@ -71,6 +107,26 @@ export async function login(
       at: clock.now(),
     });
     throw new AppError('INVALID_CREDENTIALS');
+  }
+  await clearSignInAttempts(
+    db,
+    knownDevice ? [accountKey, { kind: 'device', id: knownDevice.id }] : [accountKey],
+  );
+  if (!user.emailVerifiedAt) {
+    // Only someone who knows the password learns that the account waits for verification.
+    await recordAudit(db, {
+      actor: { userId: user.id, label: user.email },
+      action: 'auth.login_unverified',
+      targetType: 'user',
+      targetId: user.id,
+      requestId: args.requestId ?? null,
+      details: { ip: args.ip ?? null },
+      at: clock.now(),
+    });
+    throw new AppError(
+      'EMAIL_NOT_VERIFIED',
+      'Confirm your e-mail address with the link we sent you; signing up again sends a new link',
+    );
   }
   const now = clock.now();
   const refreshToken = newRefreshToken();
@@ -107,6 +163,7 @@ export async function login(
     refreshToken,
     sessionExpiresAt,
     user: { id: user.id, email: user.email, displayName: user.displayName },
+    deviceToken: await signDeviceToken(user.id, signingKey(config.AUTH_SECRET), now),
   };
 }
 
@@ -262,35 +319,4 @@ export function createAuthenticator(deps: AuthDeps): Authenticator {
       }).catch((err: unknown) => request.log.error({ err }, 'could not audit a denied access'));
     },
   };
-}
-
-/**
- * The signed-in user's own settings: the zone it reads dates in (null clears it). Audited; takes
- * effect on the next request, which reads the user afresh.
- */
-export async function updateProfile(
-  deps: AuthDeps,
-  principal: Principal,
-  changes: { timeZone: string | null },
-  requestId?: string,
-): Promise<{ timeZone: string | null }> {
-  const now = deps.clock.now();
-  return deps.db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(users)
-      .set({ timeZone: changes.timeZone })
-      .where(eq(users.id, principal.userId))
-      .returning({ timeZone: users.timeZone });
-    if (!row) throw new AppError('NOT_FOUND', 'No such user');
-    await recordAudit(tx, {
-      actor: { userId: principal.userId, label: principal.email },
-      action: 'user.profile_changed',
-      targetType: 'user',
-      targetId: principal.userId,
-      requestId: requestId ?? null,
-      details: { timeZone: changes.timeZone },
-      at: now,
-    });
-    return { timeZone: row.timeZone };
-  });
 }

@@ -62,3 +62,46 @@ export function newRefreshToken(): string {
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
+
+const DEVICE_AUDIENCE = 'permed-calls-device';
+export const DEVICE_TOKEN_TTL_SECONDS = 180 * 24 * 3600;
+
+/**
+ * A device token: proof that this client once signed in to this account. Sent back with later
+ * sign-ins, it lets the per-account throttle count the client under its own key, so strangers
+ * guessing the account's password cannot lock its owner out (OWASP's "device cookie"). It grants
+ * nothing by itself: the password is still checked.
+ */
+export async function signDeviceToken(userId: string, key: Uint8Array, now: Date): Promise<string> {
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(userId)
+    .setJti(randomBytes(16).toString('base64url'))
+    .setIssuer(ISSUER)
+    .setAudience(DEVICE_AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + DEVICE_TOKEN_TTL_SECONDS)
+    .sign(key);
+}
+
+/** The device token's account and id, or null when it is not a valid, unexpired device token. */
+export async function readDeviceToken(
+  token: string,
+  key: Uint8Array,
+  now: Date,
+): Promise<{ userId: string; id: string } | null> {
+  try {
+    const { payload } = await jwtVerify(token, key, {
+      issuer: ISSUER,
+      audience: DEVICE_AUDIENCE,
+      algorithms: ['HS256'],
+      currentDate: now,
+    });
+    return typeof payload.sub === 'string' && typeof payload.jti === 'string'
+      ? { userId: payload.sub, id: payload.jti }
+      : null;
+  } catch {
+    return null;
+  }
+}

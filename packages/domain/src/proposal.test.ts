@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   budgetTotalMinor,
   orcid,
@@ -151,6 +152,44 @@ describe('orcid', () => {
     ]) {
       expect(orcid.safeParse(id).success).toBe(false);
     }
+  });
+});
+
+describe('orcid (properties of ISO 7064 MOD 11-2)', () => {
+  const digits15 = fc
+    .array(fc.integer({ min: 0, max: 9 }), { minLength: 15, maxLength: 15 })
+    .map((d) => d.join(''));
+  const shape = (sixteen: string) => sixteen.match(/.{4}/g)!.join('-');
+  const checkChars = [...'0123456789X'];
+  const valid = (first15: string) => checkChars.filter((c) => orcid.safeParse(shape(first15 + c)).success);
+
+  it('accepts exactly one of the 11 check characters for any 15 digits', () => {
+    fc.assert(
+      fc.property(digits15, (first15) => {
+        expect(valid(first15)).toHaveLength(1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('detects every single-digit error and every swap of two adjacent different digits', () => {
+    fc.assert(
+      fc.property(
+        digits15,
+        fc.integer({ min: 0, max: 14 }),
+        fc.integer({ min: 1, max: 9 }),
+        (first15, at, shift) => {
+          const id = first15 + valid(first15)[0]!;
+          const typo = id.slice(0, at) + String((Number(id[at]) + shift) % 10) + id.slice(at + 1);
+          expect(orcid.safeParse(shape(typo)).success).toBe(false);
+          if (at < 15 && id[at] !== id[at + 1]) {
+            const swapped = id.slice(0, at) + id[at + 1] + id[at] + id.slice(at + 2);
+            expect(orcid.safeParse(shape(swapped)).success).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

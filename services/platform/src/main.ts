@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '@permed/config';
+import { pruneAccountState } from '@permed/auth';
 import { createDb, drainOutbox, JobRunner, migrate, startPolling } from '@permed/db';
 import { mailOutboxHandler } from '@permed/mail';
 import { collectProposalOrphans, proposalsOutboxHandlers } from '@permed/proposals-service';
@@ -39,8 +40,12 @@ const outboxHandlers = { ...proposalsOutboxHandlers(deps), mail: mailOutboxHandl
 const onBackgroundError = (err: unknown) => app.log.error({ err }, 'background work failed');
 // Blobs no row refers to (an upload cut off by a crash) are collected at start and every hour.
 const collectOrphans = async () => {
-  const [proposals, funding] = await Promise.all([collectProposalOrphans(deps), collectFundingOrphans(deps)]);
-  app.log.info({ proposals, funding }, 'orphan blobs collected');
+  const [proposals, funding, accounts] = await Promise.all([
+    collectProposalOrphans(deps),
+    collectFundingOrphans(deps),
+    pruneAccountState(handle.db, deps.clock.now()),
+  ]);
+  app.log.info({ proposals, funding, accounts }, 'orphan blobs collected, account state pruned');
 };
 const address = await listen(app, {
   host: config.HOST,
@@ -69,7 +74,7 @@ const lines = [
   `PerMed Calls is running (${handle.kind === 'pglite' ? `embedded PGlite at ${handle.location}` : `PostgreSQL ${handle.location}`}), ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   `  API docs (OpenAPI 3.1):  ${base}/docs`,
   `  Health / readiness:      ${base}/health  ${base}/ready`,
-  `  Sign in:                 POST ${base}/api/auth/login`,
+  `  Sign up / sign in:       POST ${base}/api/auth/sign-up   POST ${base}/api/auth/login`,
   ...serviceModules.map((m) => `  ${m.title.padEnd(24)} ${base}/api/${m.name}`),
 ];
 if (seededCalls.length > 0) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { like } from 'drizzle-orm';
 import type { Config } from '@permed/config';
-import { ensureUser, grantRole } from '@permed/auth';
+import { ensureUser, findUserByEmail, grantRole, judgePassword } from '@permed/auth';
 import { schema, type Db } from '@permed/db';
 import type { Role, ScopeType } from '@permed/http';
 
@@ -64,7 +64,7 @@ export async function seedDemoUsers(db: Db, config: Config): Promise<SeededLogin
   if (existing.length > 0) return [];
   const logins = await Promise.all(
     demoUsers.map(async (u) => {
-      const password = randomBytes(9).toString('base64url');
+      const password = demoPassword({ email: u.email, name: u.displayName });
       const { id } = await ensureUser(db, {
         email: u.email,
         displayName: u.displayName,
@@ -85,10 +85,28 @@ export async function seedDemoUsers(db: Db, config: Config): Promise<SeededLogin
   return logins;
 }
 
+/**
+ * 72 random bits in 12 characters: always far above the password policy's bar, but the policy is
+ * asked anyway (a random string could spell a word), so a printed demo login always works.
+ */
+function demoPassword(personal: { email: string; name: string }): string {
+  for (;;) {
+    const password = randomBytes(9).toString('base64url');
+    if (judgePassword(password, personal).ok) return password;
+  }
+}
+
 /** The first administrator from ADMIN_EMAIL / ADMIN_PASSWORD, created when absent. */
 export async function ensureFirstAdmin(db: Db, config: Config): Promise<boolean> {
   if (!config.ADMIN_EMAIL) return false;
   if (!config.ADMIN_PASSWORD) throw new Error('ADMIN_EMAIL is set but ADMIN_PASSWORD is not');
+  const verdict = judgePassword(config.ADMIN_PASSWORD, { email: config.ADMIN_EMAIL, name: 'Administrator' });
+  const existing = await findUserByEmail(db, config.ADMIN_EMAIL);
+  // Only a password that would be set now has to pass; an existing administrator keeps theirs.
+  if (!existing && !verdict.ok)
+    throw new Error(
+      `ADMIN_PASSWORD is refused by the password policy: ${verdict.feedback.warning ?? 'too easy to guess'} ${verdict.feedback.suggestions.join(' ')}`.trim(),
+    );
   const { id, created } = await ensureUser(db, {
     email: config.ADMIN_EMAIL,
     displayName: 'Administrator',
