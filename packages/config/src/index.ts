@@ -101,7 +101,7 @@ export const configSchema = z.object({
     .max(600)
     .default(10)
     .describe(
-      'A connection must send a complete request head within this time (from connecting, or from the end of its previous request); else it is answered 408 REQUEST_TIMEOUT and closed, checked every second. Honest clients send the head in one packet.',
+      'A connection must send a complete request head within this time (from connecting; on a kept-alive connection from the first byte of its next request, an idle one closing after 72 s); else it is answered 408 REQUEST_TIMEOUT and closed, checked every second. Honest clients send the head in one packet.',
     ),
   BODY_MIN_BYTES_PER_SECOND: z.coerce
     .number()
