@@ -163,7 +163,7 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
   // A request counts until its connection has closed AND the platform has answered it: a client
   // that gives up (closes) does not stop the work its request started, and that work still takes
   // a connection and the CPU. A request with a body counts only once its body is in (preValidation;
-  // multipart uploads, whose body the handler streams, once they are authorised): a client sending
+  // multipart uploads, whose body the handler streams, once their token and role are checked): a client sending
   // its body slowly holds only its own connection, never a place that others need (issue 15).
   let inFlight = 0;
   const answered = new WeakMap<FastifyRequest, () => void>();

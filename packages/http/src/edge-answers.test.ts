@@ -121,6 +121,28 @@ describe('headers', () => {
     expect((await app.inject('/nowhere')).headers).toMatchObject(securityHeaders);
   });
 
+  it('gives a 503 of the load shedding the security headers', async () => {
+    const small = await createHttpApp(testConfig({ LOG_LEVEL: 'silent', MAX_IN_FLIGHT: 1 }), {
+      name: 'small',
+      docs: false,
+    });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    small.get('/hold', { config: { access: { public: true } } }, async () => {
+      await held;
+      return { ok: true };
+    });
+    const first = small.inject('/hold');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const shed = await small.inject('/hold');
+    expect(shed.statusCode).toBe(503);
+    expect(shed.json().code).toBe('SERVICE_UNAVAILABLE');
+    expect(shed.headers).toMatchObject(securityHeaders);
+    release();
+    expect((await first).statusCode).toBe(200);
+    await small.close();
+  });
+
   it('marks authenticated JSON, PDFs and errors no-store; a public answer keeps its own', async () => {
     const auth = { authorization: 'Bearer good' };
     const json = await app.inject({ url: '/me', headers: auth });
