@@ -2,6 +2,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testConfig, type Config } from '@permed/config';
 import { createHttpApp, type App } from './app.ts';
+import { clientKey } from './slow-clients.ts';
 
 // Real sockets against a listening app: what a hostile client does happens below HTTP (a head that
 // never ends, a body that trickles), where inject() cannot go.
@@ -196,5 +197,22 @@ describe('slow clients', () => {
     }
     expect(app.requestsInFlight()).toBe(0);
     for (const { socket } of slow) socket.destroy();
+  });
+});
+
+describe('clientKey', () => {
+  it('counts IPv4 per address and IPv6 per /64', () => {
+    expect(clientKey('203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKey('2001:db8:0:1:a:b:c:d')).toBe('2001:db8:0:1::/64');
+    expect(clientKey('2001:0db8:0000:0001:ffff::1')).toBe('2001:db8:0:1::/64');
+    expect(clientKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(clientKey('2001:db8:0:1::')).toBe('2001:db8:0:1::/64');
+    expect(clientKey('::1')).toBe('0:0:0:0::/64');
+    expect(clientKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(clientKey(undefined)).toBe('unknown');
+    // Two addresses of one /64 are one client; of two /64s, two.
+    expect(clientKey('2001:db8:0:1::aaaa')).toBe(clientKey('2001:db8:0:1:ffff:ffff:ffff:ffff'));
+    expect(clientKey('2001:db8:0:1::1')).not.toBe(clientKey('2001:db8:0:2::1'));
   });
 });

@@ -85,14 +85,36 @@ export function clientErrorHandler(
 }
 
 /**
- * At most `limit` open connections per client address (0: no limit). A connection over it is
+ * The client a connection limit applies to: its IPv4 address, or the /64 network of an IPv6 one —
+ * one subscriber is usually given a whole /64 and could otherwise take a new address per
+ * connection. IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) count as their IPv4 address.
+ */
+export function clientKey(address: string | undefined): string {
+  if (!address) return 'unknown';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(':')) return address;
+  const [head = '', tail = ''] = address.split('%')[0]!.toLowerCase().split('::') as [string, string?];
+  const left = head === '' ? [] : head.split(':');
+  const right = address.includes('::') && tail !== '' ? tail.split(':') : [];
+  const groups = address.includes('::')
+    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
+/**
+ * At most `limit` open connections per client address (0: no limit; IPv6 per /64, see clientKey). A connection over it is
  * answered 429 with Retry-After and closed before anything of it is read.
  */
 export function limitConnectionsPerAddress(app: FastifyInstance, limit: number): void {
   if (limit <= 0) return;
   const open = new Map<string, number>();
   app.server.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? 'unknown';
+    const address = clientKey(socket.remoteAddress);
     const count = (open.get(address) ?? 0) + 1;
     open.set(address, count);
     socket.once('close', () => {
