@@ -134,7 +134,7 @@ export const configSchema = z.object({
     .min(0)
     .default(256)
     .describe(
-      "Open connections one client address may hold; a further one is answered 429 TOO_MANY_CONNECTIONS with Retry-After and closed (0: no limit). Behind a reverse proxy every client has the proxy's address: set 0 there and limit per client in the proxy.",
+      "Open connections one client address (IPv6: one /64 network) may hold; a further one is answered 429 TOO_MANY_CONNECTIONS with Retry-After and closed (0: no limit). Behind a reverse proxy every client has the proxy's address: set 0 there and limit per client in the proxy.",
     ),
   OUTBOX_YIELD_IN_FLIGHT: z.coerce
     .number()
