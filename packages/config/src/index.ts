@@ -94,6 +94,14 @@ export const configSchema = z.object({
     .describe(
       'Requests served at once; beyond it the platform answers 503 with Retry-After (0: no limit). A request with a body counts once its body is in, so slow bodies cannot fill it. Under a second of work at the ~300 submits/s measured on the 2-core machines: a deeper queue only makes clients time out (docs/reliability.md).',
     ),
+  MAX_UPLOADS_IN_FLIGHT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(50)
+    .describe(
+      'Uploads being received at once (bodies a route streams, e.g. the proposal PDF); beyond it 503 with Retry-After (0: no limit). Counted apart from MAX_IN_FLIGHT, so that slow uploads never take the places other requests need.',
+    ),
   HEADERS_TIMEOUT_SECONDS: z.coerce
     .number()
     .int()

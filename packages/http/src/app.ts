@@ -162,23 +162,44 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
   // cap or under event-loop pressure a client gets 503 with Retry-After at once instead of a timeout.
   // A request counts until its connection has closed AND the platform has answered it: a client
   // that gives up (closes) does not stop the work its request started, and that work still takes
-  // a connection and the CPU. A request with a body counts only once its body is in (preValidation;
-  // multipart uploads, whose body the handler streams, once their token and role are checked): a client sending
-  // its body slowly holds only its own connection, never a place that others need (issue 15).
+  // a connection and the CPU. A request with a body counts only once its body is in (preValidation),
+  // so a client sending its body slowly holds only its own connection (issue 15). Uploads, whose
+  // body the handler streams, are admitted (token and role checked) while it is still arriving:
+  // they count against MAX_UPLOADS_IN_FLIGHT instead, so slow uploads can never take the places
+  // every other request needs.
   let inFlight = 0;
+  let uploading = 0;
   const answered = new WeakMap<FastifyRequest, () => void>();
   app.decorate('requestsInFlight', () => inFlight);
   const admit = (request: FastifyRequest, reply: FastifyReply) => {
     if (answered.has(request)) return;
+    const upload = hasBody(request) && !request.raw.complete;
     inFlight += 1;
+    if (upload) uploading += 1;
     let pending = 2;
     const settle = () => {
       pending -= 1;
-      if (pending === 0) inFlight -= 1;
+      if (pending > 0) return;
+      inFlight -= 1;
+      if (upload) uploading -= 1;
     };
     reply.raw.once('close', settle);
     answered.set(request, settle);
-    if (config.MAX_IN_FLIGHT > 0 && inFlight > config.MAX_IN_FLIGHT && !request.url.startsWith('/health')) {
+    if (upload) {
+      if (config.MAX_UPLOADS_IN_FLIGHT > 0 && uploading > config.MAX_UPLOADS_IN_FLIGHT) {
+        throw new AppError(
+          'SERVICE_UNAVAILABLE',
+          'The platform is receiving too many uploads; retry shortly',
+          {
+            headers: { 'retry-after': '5' },
+          },
+        );
+      }
+    } else if (
+      config.MAX_IN_FLIGHT > 0 &&
+      inFlight - uploading > config.MAX_IN_FLIGHT &&
+      !request.url.startsWith('/health')
+    ) {
       throw new AppError('SERVICE_UNAVAILABLE', 'The platform is at capacity; retry shortly', {
         headers: { 'retry-after': '1' },
       });

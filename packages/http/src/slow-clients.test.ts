@@ -49,7 +49,7 @@ function rawClient(
   port: number,
   send: (socket: net.Socket) => void,
   localAddress = '127.0.0.1',
-): { socket: net.Socket; outcome: Promise<RawOutcome> } {
+): { socket: net.Socket; outcome: Promise<RawOutcome>; received: () => string } {
   const t0 = performance.now();
   const socket = net.connect({ port, host: '127.0.0.1', localAddress });
   let reply = '';
@@ -59,7 +59,7 @@ function rawClient(
   const outcome = new Promise<RawOutcome>((resolve) =>
     socket.once('close', () => resolve({ reply, closedAfterMs: performance.now() - t0 })),
   );
-  return { socket, outcome };
+  return { socket, outcome, received: () => reply };
 }
 
 /** Sends `bytes` one at a time, every `everyMs`, until the socket closes. */
@@ -197,6 +197,39 @@ describe('slow clients', () => {
     }
     expect(app.requestsInFlight()).toBe(0);
     for (const { socket } of slow) socket.destroy();
+  });
+});
+
+describe('uploads', () => {
+  it('count against their own cap, never against the places other requests need', async () => {
+    const { port } = await listeningApp({
+      MAX_IN_FLIGHT: 2,
+      MAX_UPLOADS_IN_FLIGHT: 3,
+      BODY_MIN_BYTES_PER_SECOND: 1024,
+      BODY_GRACE_SECONDS: 30,
+    });
+    // Four uploads that send half their body and wait, each from its own address.
+    const uploads = Array.from({ length: 4 }, (_, i) =>
+      rawClient(
+        port,
+        (s) =>
+          s.write(
+            `POST /late HTTP/1.1\r\nHost: t\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n${'u'.repeat(500)}`,
+          ),
+        `127.0.1.${i + 1}`,
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // One is an upload too many: 503 with Retry-After; the other three are still being received.
+    const answers = uploads.map((u) => u.received());
+    expect(answers.filter((a) => a === '')).toHaveLength(3);
+    const refused = answers.find((a) => a !== '')!;
+    expect(statusOf(refused)).toBe(503);
+    expect(refused).toMatch(/\r\nretry-after: 5\r\n/i);
+    expect(refused).toContain('too many uploads');
+    // Three uploads held, more than the in-flight cap: other requests are still served.
+    for (let i = 0; i < 5; i++) expect((await get(port, '/ping')).status).toBe(200);
+    for (const { socket } of uploads) socket.destroy();
   });
 });
 
