@@ -655,6 +655,9 @@ try {
     HOST: '127.0.0.1',
     PORT: String(20000 + Math.floor(Math.random() * 20000)),
     DATABASE_POOL_MAX: String(POOL),
+    // Every simulated consortium connects from 127.0.0.1: the per-address limit is for one real
+    // client, not for a benchmark's whole population.
+    MAX_CONNECTIONS_PER_ADDRESS: '0',
   };
   const config = loadConfig(env);
   // Few connections of our own, so that the platform's pool fits under max_connections.

@@ -23,16 +23,9 @@ interface FieldProblem {
   code?: string;
 }
 
-/**
- * Fastify's router answers these itself, before any hook, in its own JSON; making them problem+json
- * is item 7 of issue 15 (another branch). Until it is merged they are counted and allowed here,
- * with their status still required to be a 4xx. Remove this allowance with that change.
- */
-const ROUTER_ERRORS_PENDING_ITEM_7 = new Set(['FST_ERR_BAD_URL', 'FST_ERR_MAX_PARAM_LENGTH']);
-
 let world: World;
 let doc: Schema;
-const tally = { requests: 0, operations: 0, byStatus: {} as Record<string, number>, routerErrors: 0 };
+const tally = { requests: 0, operations: 0, byStatus: {} as Record<string, number> };
 let started = 0;
 
 beforeAll(async () => {
@@ -44,7 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   console.log(
     `[hostile-text] ${tally.requests} requests over ${tally.operations} operations in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
-      `statuses ${JSON.stringify(tally.byStatus)}; router errors not yet problem+json: ${tally.routerErrors}`,
+      `statuses ${JSON.stringify(tally.byStatus)}`,
   );
   await world?.close();
 });
@@ -218,10 +211,6 @@ describe('hostile text on every route', () => {
               ).toBeGreaterThanOrEqual(400);
             if (res.statusCode < 400) return;
             const problem = res.json() as { status?: number; code?: string; errors?: FieldProblem[] };
-            if (problem.code && ROUTER_ERRORS_PENDING_ITEM_7.has(problem.code)) {
-              tally.routerErrors += 1;
-              return;
-            }
             expect(String(res.headers['content-type']), context).toContain('application/problem+json');
             expect(problem.status, context).toBe(res.statusCode);
             expect(problem.code, context).toMatch(/^[A-Z][A-Z_]+$/);

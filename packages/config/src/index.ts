@@ -92,7 +92,57 @@ export const configSchema = z.object({
     .min(0)
     .default(200)
     .describe(
-      'Requests served at once; beyond it the platform answers 503 with Retry-After (0: no limit). Under a second of work at the ~300 submits/s measured on the 2-core machines: a deeper queue only makes clients time out (docs/reliability.md).',
+      'Requests served at once; beyond it the platform answers 503 with Retry-After (0: no limit). A request with a body counts once its body is in, so slow bodies cannot fill it. Under a second of work at the ~300 submits/s measured on the 2-core machines: a deeper queue only makes clients time out (docs/reliability.md).',
+    ),
+  MAX_UPLOADS_IN_FLIGHT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(50)
+    .describe(
+      'Uploads being received at once (bodies a route streams, e.g. the proposal PDF); beyond it 503 with Retry-After (0: no limit). Counted apart from MAX_IN_FLIGHT, so that slow uploads never take the places other requests need.',
+    ),
+  HEADERS_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(600)
+    .default(10)
+    .describe(
+      'A connection must send a complete request head within this time (from connecting; on a kept-alive connection from the first byte of its next request, an idle one closing after 72 s); else it is answered 408 REQUEST_TIMEOUT and closed, checked every second. Honest clients send the head in one packet.',
+    ),
+  BODY_MIN_BYTES_PER_SECOND: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(8192)
+    .describe(
+      "Slowest request body accepted, in bytes per second (8192 = 64 kbit/s), averaged from the end of the head and counted only while the platform waits for bytes; after BODY_GRACE_SECONDS a body behind this rate is answered 408 BODY_TOO_SLOW and its connection cut. At the default a 10 MiB upload (the calls' default limit) needs at most 22 min (0: off).",
+    ),
+  BODY_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(600)
+    .default(10)
+    .describe(
+      'Seconds a body may take before BODY_MIN_BYTES_PER_SECOND applies (a slow start, a lost packet); a body that never comes is cut after this.',
+    ),
+  REQUEST_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(14_400)
+    .describe(
+      'Longest time to receive a whole request, head and body. The default (4 h) covers the largest upload a call may allow (100 MiB) at BODY_MIN_BYTES_PER_SECOND (3.6 h); the minimum rate cuts slow bodies long before it.',
+    ),
+  MAX_CONNECTIONS_PER_ADDRESS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(256)
+    .describe(
+      "Open connections one client address (IPv6: one /64 network) may hold; a further one is answered 429 TOO_MANY_CONNECTIONS with Retry-After and closed (0: no limit). Behind a reverse proxy every client has the proxy's address: set 0 there and limit per client in the proxy.",
     ),
   OUTBOX_YIELD_IN_FLIGHT: z.coerce
     .number()

@@ -24,8 +24,15 @@ import type { Config } from '@permed/config';
 import { AppError, toProblem, type FieldProblem } from './errors.ts';
 import { hasAnyRole, type Access, type Principal } from './access.ts';
 import { refuseUnsafeText } from './text-guard.ts';
-import { answerIncompleteBodies } from './incomplete-body.ts';
 import { acceptMissingOptionalBody, openApiDocumentTransform, openApiRouteTransform } from './openapi.ts';
+import {
+  clientErrorHandler,
+  hasBody,
+  securityHeaders,
+  limitConnectionsPerAddress,
+  SLOW_CLIENT_CHECK_MS,
+  watchBodyRates,
+} from './slow-clients.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -102,10 +109,26 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Slow clients (slow-clients.ts): the head within HEADERS_TIMEOUT_SECONDS, the whole request
+    // within REQUEST_TIMEOUT_SECONDS, checked every second rather than Node's 30 s.
+    requestTimeout: config.REQUEST_TIMEOUT_SECONDS * 1000,
+    http: {
+      headersTimeout: Math.min(config.HEADERS_TIMEOUT_SECONDS, config.REQUEST_TIMEOUT_SECONDS) * 1000,
+      connectionsCheckingInterval: SLOW_CLIENT_CHECK_MS,
+    },
+    clientErrorHandler,
+    frameworkErrors: (error, request, reply) => {
+      const problem =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new AppError('URI_TOO_LONG', 'A path parameter is longer than 100 characters')
+          : error.code === 'FST_ERR_BAD_URL'
+            ? new AppError('MALFORMED_URL', 'The path is not valid percent-encoded UTF-8')
+            : toAppError(error);
+      void sendProblem(reply, request, problem);
+    },
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
-  answerIncompleteBodies(app.server);
 
   // Our own JSON parser, so a syntax error reports where it is (position, line, column) and
   // prototype-poisoning keys are refused rather than silently dropped.
@@ -127,30 +150,68 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
   app.addHook('preValidation', acceptMissingOptionalBody);
   app.decorateRequest('principal', null);
 
+  // Security headers first, so that every answer carries them, refusals of the hooks below included.
+  await app.register(helmet, { global: true });
+
+  // Slow clients cannot hold the platform: per-address connection limit, minimum body rate.
+  limitConnectionsPerAddress(app, config.MAX_CONNECTIONS_PER_ADDRESS);
+  watchBodyRates(app, {
+    minBytesPerSecond: config.BODY_MIN_BYTES_PER_SECOND,
+    graceMs: config.BODY_GRACE_SECONDS * 1000,
+  });
+
   // Load shedding comes first, before any work (token checks hit the database): past the in-flight
   // cap or under event-loop pressure a client gets 503 with Retry-After at once instead of a timeout.
   // A request counts until its connection has closed AND the platform has answered it: a client
   // that gives up (closes) does not stop the work its request started, and that work still takes
-  // a connection and the CPU.
+  // a connection and the CPU. A request with a body counts only once its body is in (preValidation),
+  // so a client sending its body slowly holds only its own connection (issue 15). Uploads, whose
+  // body the handler streams, are admitted (token and role checked) while it is still arriving:
+  // they count against MAX_UPLOADS_IN_FLIGHT instead, so slow uploads can never take the places
+  // every other request needs.
   let inFlight = 0;
+  let uploading = 0;
   const answered = new WeakMap<FastifyRequest, () => void>();
   app.decorate('requestsInFlight', () => inFlight);
-  app.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
+  const admit = (request: FastifyRequest, reply: FastifyReply) => {
+    if (answered.has(request)) return;
+    const upload = hasBody(request) && !request.raw.complete;
     inFlight += 1;
+    if (upload) uploading += 1;
     let pending = 2;
     const settle = () => {
       pending -= 1;
-      if (pending === 0) inFlight -= 1;
+      if (pending > 0) return;
+      inFlight -= 1;
+      if (upload) uploading -= 1;
     };
     reply.raw.once('close', settle);
     answered.set(request, settle);
-    if (config.MAX_IN_FLIGHT > 0 && inFlight > config.MAX_IN_FLIGHT && !request.url.startsWith('/health')) {
+    if (upload) {
+      if (config.MAX_UPLOADS_IN_FLIGHT > 0 && uploading > config.MAX_UPLOADS_IN_FLIGHT) {
+        throw new AppError(
+          'SERVICE_UNAVAILABLE',
+          'The platform is receiving too many uploads; retry shortly',
+          {
+            headers: { 'retry-after': '5' },
+          },
+        );
+      }
+    } else if (
+      config.MAX_IN_FLIGHT > 0 &&
+      inFlight - uploading > config.MAX_IN_FLIGHT &&
+      !request.url.startsWith('/health')
+    ) {
       throw new AppError('SERVICE_UNAVAILABLE', 'The platform is at capacity; retry shortly', {
         headers: { 'retry-after': '1' },
       });
     }
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (!hasBody(request)) admit(request, reply);
   });
+  app.addHook('preValidation', async (request, reply) => admit(request, reply));
   app.addHook('onSend', async (request, _reply, payload) => {
     const settle = answered.get(request);
     answered.delete(request);
@@ -245,7 +306,12 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
     ),
   );
 
-  await app.register(helmet, { global: true });
+  // Anything not public may be personal: no cache, shared or private, keeps a copy.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const access = request.routeOptions.config.access;
+    if (access && !('public' in access)) void reply.header('cache-control', 'no-store');
+    return payload;
+  });
 
   if (options.docs !== false) {
     await app.register(swagger, {
@@ -324,6 +390,11 @@ function bearer(header: string): string | null {
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
+  // Helmet's hook has set these on every request that reached it; answers Fastify gives before
+  // any hook (a malformed URL) get them here.
+  for (const [name, value] of securityHeaders) {
+    if (reply.getHeader(name) === undefined) void reply.header(name, value);
+  }
   for (const [name, value] of Object.entries(error.headers)) void reply.header(name, value);
   if (error.status === 401) void reply.header('www-authenticate', 'Bearer');
   if (error.status === 503 && !error.headers['retry-after']) void reply.header('retry-after', '1');

@@ -27,7 +27,8 @@ describe('a client that half-closes before its body is complete', () => {
     const cut = await exchange(port, `${head}Content-Length: 100\r\n\r\n{"token":"`);
     const [status = '', body = ''] = cut.split('\r\n\r\n');
     expect(status).toMatch(/^HTTP\/1\.1 400 /);
-    expect(status).toContain('Content-Type: application/problem+json; charset=utf-8');
+    expect(status).toMatch(/^content-type: application\/problem\+json; charset=utf-8$/im);
+    expect(status).toMatch(/^x-content-type-options: nosniff$/im);
     expect(JSON.parse(body)).toMatchObject({
       status: 400,
       code: 'BAD_REQUEST',

@@ -122,7 +122,9 @@ export async function killDuringRush(options: KillDuringRushOptions): Promise<Ki
     const [cutOff, ...loopers] = uploaders;
 
     // ------------------------------------------------------------ the rush and the kill
-    const first = await startPlatform(db.platformEnv());
+    // The cut-off upload holds its connection without sending on purpose, so that the kill finds
+    // it mid-stream: the minimum body rate must not cut it first (docs/reliability.md, section 5).
+    const first = await startPlatform(db.platformEnv({ BODY_GRACE_SECONDS: '600' }));
     platforms.push(first);
     await waitUntilReady(first.url);
     log(`platform up in ${first.startMs.toFixed(0)} ms (pid ${first.pid})`);

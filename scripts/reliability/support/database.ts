@@ -72,6 +72,9 @@ export async function createScenarioDatabase(backend: Backend, label: string): P
     HOST: '127.0.0.1',
     PORT: String(port),
     DATABASE_POOL_MAX: '20',
+    // The scenarios' many simulated users all connect from 127.0.0.1: the per-address limit is for
+    // one real client, so it is off here unless a scenario (slow clients) turns it on.
+    MAX_CONNECTIONS_PER_ADDRESS: '0',
     ...(url ? { DATABASE_URL: url } : {}),
   };
   const open = (poolMax = 10) => createDb(url ? { url, poolMax } : { dataDir: path.join(dataDir, 'pglite') });

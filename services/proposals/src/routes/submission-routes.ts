@@ -126,9 +126,8 @@ export function submissionRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const v = await readVersion(ctx, request.principal!, request.params.id, request.params.seq);
-        void reply
-          .header('etag', `"${v.contentHash}"`)
-          .header('cache-control', 'private, max-age=31536000, immutable');
+        // Immutable, but confidential: the platform marks it no-store like every non-public answer.
+        void reply.header('etag', `"${v.contentHash}"`);
         return {
           proposalId: v.proposalId,
           seq: v.seq,

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { schema } from '@permed/db';
 import { login } from '@permed/auth';
 import { seedFunderRegistry, liveDemoDefinition } from '@permed/calls-service';
+import type { Config } from '@permed/config';
 import type { CallDefinitionInput, StageKind } from '@permed/domain';
 import type { App } from '@permed/http';
 import { createTestContext, type TestContext, type TestUser } from '@permed/testing';
@@ -149,12 +150,12 @@ export interface World {
 
 /** A platform on a fresh test database with the funder registry, a call office and its own data dir. */
 export async function createWorld(
-  options: { now?: string; extras?: ProposalsExtras; poolMax?: number } = {},
+  options: { now?: string; extras?: ProposalsExtras; poolMax?: number; config?: Partial<Config> } = {},
 ): Promise<World> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'proposals-'));
   const ctx = await createTestContext({
     now: options.now ?? '2026-01-15T10:00:00Z',
-    config: { DATA_DIR: dataDir, PUBLIC_URL: 'https://permed.example.org' },
+    config: { DATA_DIR: dataDir, PUBLIC_URL: 'https://permed.example.org', ...options.config },
     ...(options.poolMax ? { poolMax: options.poolMax } : {}),
   });
   await seedFunderRegistry(ctx.db.db);
