@@ -1,0 +1,2 @@
+export { webApp, type WebAppOptions } from './plugin.ts';
+export { ensureWebBuild, webSourceHash, webDist, webRoot, builtHash } from './build.ts';
