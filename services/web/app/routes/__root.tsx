@@ -15,14 +15,13 @@ function Shell() {
   const { t } = useTranslation();
   const main = useRef<HTMLElement>(null);
   const pathname = useRouterState({ select: (s) => s.location.pathname });
-  const first = useRef(true);
+  const shown = useRef(pathname);
   // After a client-side navigation, focus moves to the new page's content (as a page load would),
-  // so keyboard and screen-reader users start at the top of what changed.
+  // so keyboard and screen-reader users start at the top of what changed. Compared by path, not
+  // by "first run", because React runs effects twice in development.
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    if (shown.current === pathname) return;
+    shown.current = pathname;
     main.current?.focus();
   }, [pathname]);
   return (

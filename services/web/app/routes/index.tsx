@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Countdown } from '../components/countdown';
 import { DeadlineTimes } from '../components/deadline-times';
 import { QueryError } from '../components/query-error';
-import { learnServerTime, useServerNow } from '../lib/clock';
+import { useServerNow } from '../lib/clock';
 import { useDocumentTitle } from '../lib/title';
 import { callsQuery, nextDeadline, stagesQuery } from '../features/calls/queries';
 import { callStateLabel, stageLabel } from '../features/calls/labels';
@@ -49,13 +49,7 @@ function CallsList() {
 
 function NextDeadline({ slug, zone }: { slug: string; zone: string }) {
   const { t } = useTranslation();
-  const stages = useQuery({
-    ...stagesQuery(slug),
-    select: (v) => {
-      learnServerTime(v.serverTime);
-      return v;
-    },
-  });
+  const stages = useQuery(stagesQuery(slug));
   const now = useServerNow(60_000);
   if (stages.isPending) return <p className="muted">{t('common.loading')}</p>;
   if (stages.isError) return <QueryError error={stages.error} retry={() => void stages.refetch()} />;
@@ -66,7 +60,8 @@ function NextDeadline({ slug, zone }: { slug: string; zone: string }) {
       {next ? (
         <>
           <p className="deadline__what">
-            {t('deadline.closes', { stage: stageLabel(t, next.kind, next.label) })} ·{' '}
+            {t('deadline.closes', { stage: stageLabel(t, next.kind, next.label) })}
+            <br />
             <Countdown until={next.closesAt.utc} />
           </p>
           <DeadlineTimes iso={next.closesAt.utc} callZone={zone} />

@@ -1,5 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import { api, unwrap } from '../../lib/api';
+import { learnServerTime } from '../../lib/clock';
 
 // The public call routes declare stages, funders and rules as `unknown[]` in the OpenAPI document;
 // these are the shapes the calls service sends (services/calls/src/public-view.ts, plugin.ts).
@@ -61,10 +62,14 @@ export const callQuery = (slug: string) =>
 export const stagesQuery = (slug: string) =>
   queryOptions({
     queryKey: ['calls', slug, 'stages'],
-    queryFn: async () =>
-      (await unwrap(
+    queryFn: async () => {
+      const view = (await unwrap(
         api.GET('/api/calls/{slug}/stages', { params: { path: { slug }, query: {} } }),
-      )) as StagesView,
+      )) as StagesView;
+      // Learnt once per answer (not per render), so countdowns run on the server's clock.
+      learnServerTime(view.serverTime);
+      return view;
+    },
   });
 
 export const fundersQuery = (slug: string) =>

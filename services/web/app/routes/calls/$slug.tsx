@@ -6,7 +6,7 @@ import { DeadlineTimes } from '../../components/deadline-times';
 import { NotFound } from '../../components/not-found';
 import { QueryError } from '../../components/query-error';
 import { ApiError } from '../../lib/api';
-import { learnServerTime, useServerNow } from '../../lib/clock';
+import { useServerNow } from '../../lib/clock';
 import {
   countryName,
   formatDate,
@@ -27,7 +27,6 @@ import {
   versionsQuery,
   type FunderView,
   type RuleView,
-  type StagesView,
 } from '../../features/calls/queries';
 
 export const Route = createFileRoute('/calls/$slug')({
@@ -117,13 +116,7 @@ function CallPage() {
 }
 
 function useStages(slug: string) {
-  return useQuery({
-    ...stagesQuery(slug),
-    select: (v: StagesView) => {
-      learnServerTime(v.serverTime);
-      return v;
-    },
-  });
+  return useQuery(stagesQuery(slug));
 }
 
 function Deadline({ slug, zone }: { slug: string; zone: string }) {
@@ -143,7 +136,8 @@ function Deadline({ slug, zone }: { slug: string; zone: string }) {
       ) : next ? (
         <>
           <p className="deadline__what">
-            {t('deadline.closes', { stage: stageLabel(t, next.kind, next.label) })} ·{' '}
+            {t('deadline.closes', { stage: stageLabel(t, next.kind, next.label) })}
+            <br />
             <Countdown until={next.closesAt.utc} />
           </p>
           <DeadlineTimes iso={next.closesAt.utc} callZone={zone} />
@@ -174,6 +168,7 @@ function Stages({ slug, zone }: { slug: string; zone: string }) {
   return (
     <section aria-labelledby="stages" className="section">
       <h2 id="stages">{t('call.stages')}</h2>
+      <p className="muted">{t('call.stagesZone', { zone })}</p>
       {stages.isPending ? (
         <p className="muted">{t('common.loading')}</p>
       ) : stages.isError ? (
