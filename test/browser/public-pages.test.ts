@@ -30,6 +30,17 @@ async function newPage(
   return { page, problems: collectProblems(page), close: () => context.close() };
 }
 
+/** Clicks a language as a person does: on its visible label (the radio input itself is hidden). */
+async function chooseLanguage(page: Page, group: string, language: string): Promise<void> {
+  const radios = page.getByRole('radiogroup', { name: group });
+  await radios
+    .locator('label')
+    .filter({ has: page.getByRole('radio', { name: language }) })
+    .click();
+  // Checked, found without the group's name: that changes with the language.
+  expect(await page.getByRole('radio', { name: language }).isChecked()).toBe(true);
+}
+
 const inZone = (iso: string, zone: string, locale = 'en-US') =>
   new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(
     new Date(iso),
@@ -114,8 +125,7 @@ describe('languages', () => {
     await page.goto(world.base + '/calls/live-demo-call');
     await page.getByRole('heading', { name: 'Next deadline' }).waitFor();
 
-    await page.getByRole('button', { name: /Language/ }).click();
-    await page.getByRole('option', { name: 'Deutsch' }).click();
+    await chooseLanguage(page, 'Language', 'Deutsch');
     await page.getByRole('heading', { name: 'Nächste Frist' }).waitFor();
     await page.getByRole('heading', { name: 'Förderorganisationen und nationale Budgets' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('de');
@@ -129,8 +139,7 @@ describe('languages', () => {
     await page.getByRole('link', { name: 'Ausschreibungen', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Laufende und letzte Ausschreibungen' }).waitFor();
 
-    await page.getByRole('button', { name: /Sprache/ }).click();
-    await page.getByRole('option', { name: 'Français' }).click();
+    await chooseLanguage(page, 'Sprache', 'Français');
     await page.getByRole('heading', { level: 1, name: 'Appels ouverts et récents' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     await page.getByRole('link', { name: /Live demo call/ }).click();
@@ -150,8 +159,13 @@ describe('keyboard only', () => {
     await page.goto(world.base + '/');
     await page.getByRole('link', { name: /Live demo call/ }).waitFor();
     // Page-side code is given as strings: this program has no DOM types (it is Node's).
+    // The focused element's text, or its label's (a radio's input sits inside its label).
     const focused = async () =>
-      (await page.evaluate<string>('document.activeElement?.textContent ?? ""')).trim();
+      (
+        await page.evaluate<string>(
+          '(document.activeElement?.closest("label") ?? document.activeElement)?.textContent ?? ""',
+        )
+      ).trim();
 
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('Skip to main content');
@@ -181,12 +195,11 @@ describe('keyboard only', () => {
     // The language, from a fresh page: Tab to the switcher, open it, pick the third language.
     await page.goto(world.base + '/');
     await page.getByRole('link', { name: /Live demo call/ }).waitFor();
-    await tabTo(/^English/);
-    await page.keyboard.press('Enter');
-    await page.getByRole('listbox').waitFor();
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
+    // A radio group is one Tab stop; the arrow keys move the choice (English → Deutsch → Français).
+    await tabTo(/English$/);
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('heading', { level: 1, name: 'Laufende und letzte Ausschreibungen' }).waitFor();
+    await page.keyboard.press('ArrowRight');
     await page.getByRole('heading', { level: 1, name: 'Appels ouverts et récents' }).waitFor();
     await close();
   });

@@ -108,3 +108,15 @@ describe('the web app plugin', () => {
     await bare.close();
   });
 });
+
+describe('a rebuild while the server runs', () => {
+  it('serves the new index.html at once, while assets already read stay served', async () => {
+    const next = '<!doctype html><title>app</title><script type="module" src="/assets/app-3c4d.js"></script>';
+    await writeFile(path.join(dist, 'index.html'), next);
+    await writeFile(path.join(dist, 'assets', 'app-3c4d.js'), 'console.log("new build");');
+    expect((await app.inject('/')).body).toBe(next);
+    expect((await app.inject('/assets/app-3c4d.js')).body).toBe('console.log("new build");');
+    await rm(path.join(dist, 'assets', 'app-1a2b.js'));
+    expect((await app.inject('/assets/app-1a2b.js')).body).toBe(script);
+  });
+});

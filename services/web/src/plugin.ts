@@ -36,8 +36,8 @@ export interface WebAppOptions {
  *
  * Hand-written rather than @fastify/static: that plugin registers its routes without the
  * config.access every route of the platform must declare, and the app refuses to start.
- * Files are read on first request and kept (a build is a few hundred kB), with the .gz the build
- * wrote beside each text file sent to clients that accept gzip.
+ * Hashed assets are read on first request and kept (a build is a few hundred kB); the .gz the build
+ * wrote beside each text file goes to clients that accept gzip.
  */
 export function webApp(options: WebAppOptions = {}): FastifyPluginAsync {
   const dist = options.dist ?? webDist;
@@ -51,7 +51,11 @@ export function webApp(options: WebAppOptions = {}): FastifyPluginAsync {
         async (body) => ({ body, gzip: await readFile(file + '.gz').catch(() => null) }),
         () => null,
       );
-      // A missing file is not remembered: the build may land after the server started.
+      // Only hashed assets are kept: their content never changes under their name. index.html is
+      // read on each request (1 kB), so a rebuild while the server runs (pnpm test beside pnpm
+      // start) serves the new build at once instead of an index naming deleted assets. A missing
+      // file is not remembered either: the build may land after the server started.
+      if (!rel.startsWith('assets/')) return entry;
       void entry.then((served) => {
         if (!served) cache.delete(rel);
       });

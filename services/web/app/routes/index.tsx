@@ -29,7 +29,7 @@ function CallsList() {
         <ul className="call-list">
           {calls.map((call) => (
             <li key={call.slug} className="card call-card">
-              <h2 className="call-card__title">
+              <h2 className="call-card__title" lang="en">
                 <Link to="/calls/$slug" params={{ slug: call.slug }}>
                   {call.title}
                 </Link>

@@ -241,7 +241,7 @@ function Funders({ slug }: { slug: string }) {
                   </th>
                   <td>
                     {f.country ? countryName(f.country, lng) : '—'}
-                    {f.region && <span className="muted small"> · {f.region}</span>}
+                    {f.region && <span className="funder__region muted small">{f.region}</span>}
                   </td>
                   <td className="num">{formatMoney(f.commitment.amountMinor, f.commitment.currency, lng)}</td>
                 </tr>
