@@ -18,7 +18,12 @@ const started = performance.now();
 const config = loadConfig();
 // The web app is built at install; this rebuilds it only when its sources changed since (a hash
 // of the sources when it is up to date: a few milliseconds).
-ensureWebBuild({ log: (line) => console.log(line) });
+// If it cannot be built, the API still starts and / answers 503 with the reason.
+try {
+  ensureWebBuild({ log: (line) => console.log(line) });
+} catch (error) {
+  console.error(`The web app is not served: ${error instanceof Error ? error.message : String(error)}`);
+}
 const handle = await createDb({
   url: config.DATABASE_URL,
   dataDir: path.join(config.DATA_DIR, 'pglite'),

@@ -66,6 +66,13 @@ export function ensureWebBuild(
   options.log?.('building the web app (services/web) …');
   const out = path.join(webRoot, `dist-${process.pid}`);
   const vite = path.join(webRoot, 'node_modules', 'vite', 'bin', 'vite.js');
+  if (!existsSync(vite)) {
+    // A production install (--prod) has no Vite: the build must come from a full install
+    // (infra/Dockerfile copies it from its build stage).
+    throw new Error(
+      'The web app needs a build and Vite is not installed (a --prod install?): run a full `pnpm install`.',
+    );
+  }
   const run = spawnSync(process.execPath, [vite, 'build', '--outDir', out, '--logLevel', 'warn'], {
     cwd: webRoot,
     stdio: 'inherit',
