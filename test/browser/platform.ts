@@ -24,6 +24,7 @@ export async function startWorld(): Promise<World> {
   await seedDemoCalls({ db: ctx.deps.db, clock: ctx.deps.clock });
   const app: App = await buildPlatform(ctx.config, ctx.deps);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  await amendLiveDemoCall(app, ctx);
   const browser = await chromium.launch({ executablePath });
   return {
     base: address,
@@ -34,6 +35,28 @@ export async function startWorld(): Promise<World> {
       await ctx.close();
     },
   };
+}
+
+/**
+ * Version 2 of the live demo call, through the API as the call office does it: BMBF commits
+ * €4.5 million instead of €4 million, so the change log has an entry to show.
+ */
+async function amendLiveDemoCall(app: App, ctx: TestContext): Promise<void> {
+  const office = await ctx.user([{ role: 'call-office', scopeType: 'global', scopeId: '*' }], 'office');
+  const current = await app.inject('/api/calls/live-demo-call');
+  const definition = current.json<{
+    definition: { funders: { funderId: string; commitment: { amountMinor: number } }[] };
+  }>().definition;
+  const bmbf = definition.funders.find((f) => f.funderId === 'bmbf');
+  if (!bmbf) throw new Error('the live demo call has no BMBF');
+  bmbf.commitment.amountMinor = 450_000_000;
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/calls/live-demo-call/versions',
+    headers: { ...office.auth, 'if-match': String(current.headers.etag) },
+    payload: { reason: 'BMBF raises its national budget', definition },
+  });
+  if (res.statusCode !== 200 && res.statusCode !== 201) throw new Error(`amend failed: ${res.body}`);
 }
 
 /** A visitor in New York reading English, unless told otherwise. */

@@ -91,6 +91,12 @@ describe('a visitor reads a call and subscribes', () => {
     await page.getByRole('heading', { name: 'Call rules' }).waitFor();
     expect(await page.getByRole('link', { name: /anr\.fr|prointprojecten/ }).count()).toBeGreaterThan(0);
     await page.getByRole('heading', { name: 'Version 1' }).waitFor();
+    // The change log: version 2 with its reason and what changed, before and after.
+    const v2 = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Version 2' }) });
+    await v2.getByText('BMBF raises its national budget').waitFor();
+    await v2.getByText(/Show what changed/).click();
+    await v2.getByText(/Changed: Funders › \d+ › commitment › amount \(minor units\)/).waitFor();
+    expect(await v2.textContent()).toMatch(/before: 400000000.*after: 450000000/);
 
     const subscribe = page.getByRole('link', { name: 'Subscribe to the deadlines (calendar)' });
     const href = await subscribe.getAttribute('href');

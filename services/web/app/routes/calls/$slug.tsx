@@ -16,6 +16,7 @@ import {
   zoneAbbreviation,
 } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/title';
+import { ChangeList, isCallChange } from '../../features/calls/change-list';
 import { callStateLabel, ruleStageLabel, stageLabel, stageStatusLabel } from '../../features/calls/labels';
 import {
   calendarUrl,
@@ -353,11 +354,11 @@ function ChangeLog({ slug }: { slug: string }) {
               <p>
                 <strong>{t('call.reason')}:</strong> <span lang="en">{v.reason}</span>
               </p>
-              <p className="small">
-                {v.changes.length === 0
-                  ? t('call.noChanges')
-                  : t('call.changes', { count: v.changes.length })}
-              </p>
+              {v.changes.length === 0 ? (
+                <p className="small">{t('call.noChanges')}</p>
+              ) : (
+                <ChangeList changes={v.changes.filter(isCallChange)} />
+              )}
             </li>
           ))}
         </ol>
