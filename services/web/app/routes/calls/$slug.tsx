@@ -342,25 +342,27 @@ function ChangeLog({ slug }: { slug: string }) {
         <QueryError error={versions.error} retry={() => void versions.refetch()} />
       ) : (
         <ol className="versions" reversed>
-          {[...versions.data].reverse().map((v) => (
-            <li key={v.version} className="card version">
-              <h3>{t('call.versionEntry', { version: v.version })}</h3>
-              <p className="muted small">
-                {t('call.publishedBy', {
-                  date: formatInstant(v.publishedAt, lng, visitorZone()),
-                  who: v.publishedBy,
-                })}
-              </p>
-              <p>
-                <strong>{t('call.reason')}:</strong> <span lang="en">{v.reason}</span>
-              </p>
-              {v.changes.length === 0 ? (
-                <p className="small">{t('call.noChanges')}</p>
-              ) : (
-                <ChangeList changes={v.changes.filter(isCallChange)} />
-              )}
-            </li>
-          ))}
+          {[...versions.data]
+            .sort((a, b) => b.version - a.version)
+            .map((v) => (
+              <li key={v.version} className="card version">
+                <h3>{t('call.versionEntry', { version: v.version })}</h3>
+                <p className="muted small">
+                  {t('call.publishedBy', {
+                    date: formatInstant(v.publishedAt, lng, visitorZone()),
+                    who: v.publishedBy,
+                  })}
+                </p>
+                <p>
+                  <strong>{t('call.reason')}:</strong> <span lang="en">{v.reason}</span>
+                </p>
+                {v.changes.length === 0 ? (
+                  <p className="small">{t('call.noChanges')}</p>
+                ) : (
+                  <ChangeList changes={v.changes.filter(isCallChange)} />
+                )}
+              </li>
+            ))}
         </ol>
       )}
     </section>
