@@ -139,6 +139,11 @@ describe('languages', () => {
     await page.getByRole('link', { name: 'Fristen abonnieren (Kalender)' }).waitFor();
     // German dates and numbers: "06.02.2027"-style dates and "300.000 €"-style amounts.
     expect(await page.getByRole('table').textContent()).toMatch(/\d{1,3}(\.\d{3})+\s€/);
+    // Rules rendered in German from their data, amounts in German notation.
+    await page
+      .getByText('Das Konsortium muss mindestens 3 förderfähige Partner umfassen', { exact: false })
+      .waitFor();
+    await page.getByText(/^BMBF: Jeder Partner darf höchstens 300\.000\s€ beantragen\.$/).waitFor();
 
     await page.reload();
     await page.getByRole('heading', { name: 'Nächste Frist' }).waitFor();
@@ -151,6 +156,7 @@ describe('languages', () => {
     await page.getByRole('link', { name: /Live demo call/ }).click();
     await page.getByRole('heading', { name: 'Prochaine échéance' }).waitFor();
     await page.getByRole('heading', { name: 'Règles de l’appel' }).waitFor();
+    await page.getByText(/^Au plus 2 partenaires peuvent venir d’un même pays/).waitFor();
     await page.getByRole('heading', { name: 'Historique des modifications' }).waitFor();
     await page.getByRole('link', { name: 'Se connecter' }).click();
     await page.getByRole('heading', { level: 1, name: 'Se connecter' }).waitFor();

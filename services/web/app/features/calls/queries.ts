@@ -45,6 +45,8 @@ export interface RuleView {
   assumption?: boolean;
   source?: { url?: string; title?: string };
   note?: string;
+  /** The kind's parameters (numbers, amounts, types), as data. */
+  params?: Record<string, unknown>;
   text: string;
 }
 

@@ -17,6 +17,7 @@ import {
 } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/title';
 import { ChangeList, isCallChange } from '../../features/calls/change-list';
+import { localRuleText } from '../../features/calls/rule-text';
 import { callStateLabel, ruleStageLabel, stageLabel, stageStatusLabel } from '../../features/calls/labels';
 import {
   calendarUrl,
@@ -255,8 +256,9 @@ function Funders({ slug }: { slug: string }) {
   );
 }
 
-function RuleItem({ rule }: { rule: RuleView }) {
-  const { t } = useTranslation();
+function RuleItem({ rule, funderName }: { rule: RuleView; funderName: (id: string) => string }) {
+  const { t, i18n } = useTranslation();
+  const local = localRuleText(t, rule, i18n.resolvedLanguage ?? 'en', funderName);
   return (
     <li className={`rule rule--${rule.level}`}>
       <p className="rule__head">
@@ -265,9 +267,13 @@ function RuleItem({ rule }: { rule: RuleView }) {
         </span>
         <span className="muted small">{ruleStageLabel(t, rule.stage)}</span>
       </p>
-      <p className="rule__text" lang="en">
-        {rule.text}
-      </p>
+      {local ? (
+        <p className="rule__text">{local}</p>
+      ) : (
+        <p className="rule__text" lang="en">
+          {rule.text}
+        </p>
+      )}
       {rule.source?.url ? (
         <p className="small">
           {t('common.source')}:{' '}
@@ -287,6 +293,7 @@ function Rules({ slug }: { slug: string }) {
   const rules = useQuery(rulesQuery(slug));
   const funders = useQuery(fundersQuery(slug));
   const names = new Map((funders.data?.funders ?? []).map((f) => [f.id, f.acronym ?? f.name]));
+  const funderName = (id: string) => names.get(id) ?? id;
   const national = new Map<string, RuleView[]>();
   for (const r of rules.data?.rules ?? []) {
     if (r.scope !== 'funder') continue;
@@ -308,7 +315,7 @@ function Rules({ slug }: { slug: string }) {
             {rules.data.rules
               .filter((r) => r.scope === 'call')
               .map((r) => (
-                <RuleItem key={r.id} rule={r} />
+                <RuleItem key={r.id} rule={r} funderName={funderName} />
               ))}
           </ul>
           <h3>{t('call.nationalRules')}</h3>
@@ -317,7 +324,7 @@ function Rules({ slug }: { slug: string }) {
               <h4 id={`rules-${funderId}`}>{names.get(funderId) ?? funderId}</h4>
               <ul className="rules">
                 {list.map((r) => (
-                  <RuleItem key={r.id} rule={r} />
+                  <RuleItem key={r.id} rule={r} funderName={funderName} />
                 ))}
               </ul>
             </section>
