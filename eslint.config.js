@@ -10,6 +10,9 @@ export default tseslint.config(
       'coverage/**',
       'packages/db/migrations/**',
       '**/drizzle.config.ts',
+      'services/web/dist/**',
+      'services/web/app/api/schema.gen.ts',
+      'services/web/app/route-tree.gen.ts',
     ],
   },
   js.configs.recommended,
@@ -61,6 +64,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    // The browser app is its own TypeScript program (DOM, JSX, bundler resolution).
+    files: ['services/web/app/**/*.{ts,tsx}', 'services/web/vite.config.ts'],
+    languageOptions: {
+      parserOptions: { project: './services/web/tsconfig.json', tsconfigRootDir: import.meta.dirname },
     },
   },
   {

@@ -1,5 +1,6 @@
 import type { Config } from '@permed/config';
 import { authRoutes } from '@permed/auth';
+import { webApp } from '@permed/web';
 import { createHttpApp, type App, type FastifyPluginAsyncZod } from '@permed/http';
 import { databaseReadiness, type ServiceDeps, type ServiceModule } from '@permed/service-kit';
 import { callsModule, callsService, type StageFacts } from '@permed/calls-service';
@@ -55,7 +56,10 @@ export function composedPlugins(
   ]);
 }
 
-/** Every service on one port: /api/auth and /api/<service>, one OpenAPI document at /docs. */
+/**
+ * Every service on one port: /api/auth and /api/<service>, one OpenAPI document at /docs, and the
+ * web app at /.
+ */
 export async function buildPlatform(
   config: Config,
   deps: Omit<ServiceDeps, 'config'> & PlatformOverrides,
@@ -72,5 +76,7 @@ export async function buildPlatform(
   for (const [module, plugin] of composedPlugins(full)) {
     await app.register(plugin, { prefix: `/api/${module.name}` });
   }
+  // The browser app at / (its build; deep links fall back to its index.html).
+  await app.register(webApp());
   return app;
 }

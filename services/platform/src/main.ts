@@ -9,6 +9,7 @@ import { collectFundingOrphans } from '@permed/funding-service';
 import { callJobHandlers, seedDemoCalls, seedFunderRegistry } from '@permed/calls-service';
 import { warmPdfInspection } from '@permed/documents';
 import { listen } from '@permed/http';
+import { ensureWebBuild } from '@permed/web';
 import { makeDeps } from '@permed/service-kit';
 import { buildPlatform, serviceModules } from './app.ts';
 import { ensureFirstAdmin, seedDemoUsers } from './seed.ts';
@@ -16,6 +17,14 @@ import { ensureFirstAdmin, seedDemoUsers } from './seed.ts';
 // `pnpm start`: migrate, seed on first start, serve every service on one port.
 const started = performance.now();
 const config = loadConfig();
+// The web app is built at install; this rebuilds it only when its sources changed since (a hash
+// of the sources when it is up to date: a few milliseconds).
+// If it cannot be built, the API still starts and / answers 503 with the reason.
+try {
+  ensureWebBuild({ log: (line) => console.log(line) });
+} catch (error) {
+  console.error(`The web app is not served: ${error instanceof Error ? error.message : String(error)}`);
+}
 const handle = await createDb({
   url: config.DATABASE_URL,
   dataDir: path.join(config.DATA_DIR, 'pglite'),
@@ -72,6 +81,7 @@ const base = config.PUBLIC_URL ?? address;
 const lines = [
   '',
   `PerMed Calls is running (${handle.kind === 'pglite' ? `embedded PGlite at ${handle.location}` : `PostgreSQL ${handle.location}`}), ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  `  Web app:                 ${base}/`,
   `  API docs (OpenAPI 3.1):  ${base}/docs`,
   `  Health / readiness:      ${base}/health  ${base}/ready`,
   `  Sign up / sign in:       POST ${base}/api/auth/sign-up   POST ${base}/api/auth/login`,
@@ -80,7 +90,7 @@ const lines = [
 if (seededCalls.length > 0) {
   lines.push('', 'Demo calls (public pages):');
   for (const slug of seededCalls)
-    lines.push(`  ${base}/api/calls/${slug}   ${base}/api/calls/${slug}/calendar.ics`);
+    lines.push(`  ${base}/calls/${slug}   ${base}/api/calls/${slug}/calendar.ics`);
 }
 if (logins.length > 0) {
   lines.push('', 'Demo logins (shown once; reset with `pnpm cli users set-password <email>`):');
