@@ -1,9 +1,11 @@
 import createClient from 'openapi-fetch';
 import type { ErrorCode } from '@permed/http/errors';
 import type { paths } from '../api/schema.gen';
+import { sessionMiddleware } from './session';
 
 /** The one typed client of the platform's API (types generated from its OpenAPI document). */
 export const api = createClient<paths>({ baseUrl: window.location.origin });
+api.use(sessionMiddleware);
 
 /** A problem+json body (RFC 9457) as the platform sends it. */
 export interface Problem {
