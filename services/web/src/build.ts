@@ -89,8 +89,14 @@ export function ensureWebBuild(
   precompress(out);
   writeFileSync(path.join(out, hashFile), hash + '\n');
   const old = path.join(webRoot, `dist-old-${process.pid}`);
-  if (existsSync(webDist)) renameSync(webDist, old);
-  renameSync(out, webDist);
+  try {
+    if (existsSync(webDist)) renameSync(webDist, old);
+    renameSync(out, webDist);
+  } catch (error) {
+    // Two processes built at once (a test run beside a start): whichever landed first is as good.
+    rmSync(out, { recursive: true, force: true });
+    if (builtHash() !== hash) throw error;
+  }
   rmSync(old, { recursive: true, force: true });
   const ms = performance.now() - started;
   options.log?.(`web app built in ${(ms / 1000).toFixed(1)} s`);
