@@ -125,6 +125,18 @@ describe('a visitor reads a call and subscribes', () => {
   });
 });
 
+describe('the build', () => {
+  it('is a production build, even when made from a test run (NODE_ENV=test)', async () => {
+    const index = await (await fetch(world.base + '/')).text();
+    const scripts = [...index.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const src of scripts) {
+      const body = await (await fetch(world.base + src)).text();
+      expect(body, src).not.toMatch(/jsx-dev-runtime|react-dom\.development|Download the React DevTools/);
+    }
+  });
+});
+
 describe('languages', () => {
   it('switches to German and French, translates the pages and remembers the choice', async () => {
     const { page, problems, close } = await newPage();
