@@ -175,7 +175,9 @@ export async function createHttpApp(config: Config, options: HttpAppOptions): Pr
   app.decorate('requestsInFlight', () => inFlight);
   const admit = (request: FastifyRequest, reply: FastifyReply) => {
     if (answered.has(request)) return;
-    const upload = hasBody(request) && !request.raw.complete;
+    // A body a content-type parser has read is in (request.body set); one left for the handler to
+    // stream (an upload) is not. Not `raw.complete` alone: an injected request never sets it.
+    const upload = hasBody(request) && request.body === undefined && !request.raw.complete;
     inFlight += 1;
     if (upload) uploading += 1;
     let pending = 2;

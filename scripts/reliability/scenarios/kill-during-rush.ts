@@ -193,7 +193,7 @@ export async function killDuringRush(options: KillDuringRushOptions): Promise<Ki
     await waitUntilReady(second.url);
     const restartMs = second.startMs;
     const sweep = async (p: PlatformProcess): Promise<OrphanSweep> => {
-      const line = await p.waitForLog(/^orphan blobs collected$/, 30_000);
+      const line = await p.waitForLog(/^orphan blobs collected/, 30_000);
       const r = (line.proposals ?? {}) as { removedTemp?: number; removed?: string[]; examined?: number };
       return {
         removedTemp: r.removedTemp ?? 0,
