@@ -222,6 +222,36 @@ describe('two people edit the same section', () => {
   });
 });
 
+describe('unsaved work', () => {
+  it('asks before leaving the page with unsaved text, and stays when told to', async () => {
+    const coordinator = await person(world, 'fiona');
+    const id = await createProposal(world, coordinator, 'LEAVING');
+    const { page, context, problems } = await signedInPage(coordinator);
+    await page.goto(`${world.base}/proposals/${id}`);
+    await page.getByRole('textbox', { name: 'Abstract' }).fill('Half a thought');
+    await page.getByText('Unsaved changes').waitFor();
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calls' }).click();
+    await expect
+      .poll(() => asked)
+      .toEqual(['You have changes that are not saved. Leave this page and lose them?']);
+    expect(new URL(page.url()).pathname).toBe(`/proposals/${id}`);
+    expect(await page.getByRole('textbox', { name: 'Abstract' }).inputValue()).toBe('Half a thought');
+    // Once saved, leaving asks nothing.
+    await page.getByRole('button', { name: 'Save proposal sections' }).click();
+    await page.getByText('Saved.').first().waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Calls' }).click();
+    await page.waitForURL(`${world.base}/`);
+    expect(asked).toHaveLength(1);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('an invited partner', () => {
   it('opens the e-mail link signed out, signs in, accepts, and edits its own section only', async () => {
     const coordinator = await person(world, 'carla');
