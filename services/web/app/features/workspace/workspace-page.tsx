@@ -213,9 +213,15 @@ export function WorkspacePage({ id }: { id: string }) {
                 </button>
               ))}
           </section>
-          {can.invite && <InviteForm proposal={proposal} />}
         </div>
+        {/* After the consortium in reading order, so a phone shows the verdict right below the
+            partners; on a wide screen it stands beside the editor. */}
         <EligibilityPanel call={call} input={input} partnerName={partnerName} />
+        {can.invite && (
+          <div className="workspace__more">
+            <InviteForm proposal={proposal} />
+          </div>
+        )}
       </div>
     </article>
   );
