@@ -252,6 +252,30 @@ describe('unsaved work', () => {
   });
 });
 
+describe('signed out', () => {
+  it('asks to sign in, and comes back here afterwards, when the session has ended', async () => {
+    const coordinator = await person(world, 'gina');
+    const id = await createProposal(world, coordinator, 'EXPIRED');
+    const context = await world.browser.newContext(visitor);
+    // What a browser holds after its refresh token was revoked elsewhere.
+    await context.addInitScript(() => {
+      localStorage.setItem('permed.refreshToken', 'revoked-elsewhere');
+      localStorage.setItem(
+        'permed.user',
+        JSON.stringify({ id: 'x', email: 'x@example.org', displayName: 'X' }),
+      );
+    });
+    const page = await context.newPage();
+    await page.goto(`${world.base}/proposals/${id}`);
+    await page.getByRole('heading', { level: 1, name: 'Sign in to open this proposal' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Sign in', exact: true }).last().getAttribute('href')).toBe(
+      `/sign-in?redirect=${encodeURIComponent(`/proposals/${id}`)}`,
+    );
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('an invited partner', () => {
   it('opens the e-mail link signed out, signs in, accepts, and edits its own section only', async () => {
     const coordinator = await person(world, 'carla');

@@ -22,7 +22,13 @@ export const Route = createFileRoute('/proposals/$id/')({
   },
   component: Workspace,
   notFoundComponent: NotFound,
-  errorComponent: ({ error, reset }) => <QueryError error={error} retry={reset} />,
+  // A session that ended meanwhile (the refresh token no longer works) asks to sign in again.
+  errorComponent: ({ error, reset }) =>
+    error instanceof ApiError && error.status === 401 ? (
+      <SignInFirst />
+    ) : (
+      <QueryError error={error} retry={reset} />
+    ),
 });
 
 function Workspace() {
