@@ -12,6 +12,8 @@ import { chromiumPath, ensureWebBuild } from '@permed/web';
 export interface World {
   base: string;
   browser: Browser;
+  /** The platform's database and clock, for tests that make users and read the outbox. */
+  ctx: TestContext;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export async function startWorld(): Promise<World> {
   return {
     base: address,
     browser,
+    ctx,
     async close() {
       await browser.close();
       await app.close();

@@ -10,12 +10,19 @@
 
 import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
+import { Route as ProposalInvitationRouteImport } from './routes/proposal-invitation'
 import { Route as SignInRouteImport } from './routes/sign-in'
 import { Route as CallsSlugRouteImport } from './routes/calls/$slug'
+import { Route as ProposalsIdIndexRouteImport } from './routes/proposals/$id/index'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
   path: '/',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ProposalInvitationRoute = ProposalInvitationRouteImport.update({
+  id: '/proposal-invitation',
+  path: '/proposal-invitation',
   getParentRoute: () => rootRouteImport,
 } as any)
 const SignInRoute = SignInRouteImport.update({
@@ -28,35 +35,64 @@ const CallsSlugRoute = CallsSlugRouteImport.update({
   path: '/calls/$slug',
   getParentRoute: () => rootRouteImport,
 } as any)
+const ProposalsIdIndexRoute = ProposalsIdIndexRouteImport.update({
+  id: '/proposals/$id/',
+  path: '/proposals/$id/',
+  getParentRoute: () => rootRouteImport,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
+  '/proposal-invitation': typeof ProposalInvitationRoute
   '/sign-in': typeof SignInRoute
   '/calls/$slug': typeof CallsSlugRoute
+  '/proposals/$id/': typeof ProposalsIdIndexRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
+  '/proposal-invitation': typeof ProposalInvitationRoute
   '/sign-in': typeof SignInRoute
   '/calls/$slug': typeof CallsSlugRoute
+  '/proposals/$id': typeof ProposalsIdIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
+  '/proposal-invitation': typeof ProposalInvitationRoute
   '/sign-in': typeof SignInRoute
   '/calls/$slug': typeof CallsSlugRoute
+  '/proposals/$id/': typeof ProposalsIdIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
-  fullPaths: '/' | '/sign-in' | '/calls/$slug'
+  fullPaths:
+    | '/'
+    | '/proposal-invitation'
+    | '/sign-in'
+    | '/calls/$slug'
+    | '/proposals/$id/'
   fileRoutesByTo: FileRoutesByTo
-  to: '/' | '/sign-in' | '/calls/$slug'
-  id: '__root__' | '/' | '/sign-in' | '/calls/$slug'
+  to:
+    | '/'
+    | '/proposal-invitation'
+    | '/sign-in'
+    | '/calls/$slug'
+    | '/proposals/$id'
+  id:
+    | '__root__'
+    | '/'
+    | '/proposal-invitation'
+    | '/sign-in'
+    | '/calls/$slug'
+    | '/proposals/$id/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
+  ProposalInvitationRoute: typeof ProposalInvitationRoute
   SignInRoute: typeof SignInRoute
   CallsSlugRoute: typeof CallsSlugRoute
+  ProposalsIdIndexRoute: typeof ProposalsIdIndexRoute
 }
 
 declare module '@tanstack/react-router' {
@@ -66,6 +102,13 @@ declare module '@tanstack/react-router' {
       path: '/'
       fullPath: '/'
       preLoaderRoute: typeof IndexRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/proposal-invitation': {
+      id: '/proposal-invitation'
+      path: '/proposal-invitation'
+      fullPath: '/proposal-invitation'
+      preLoaderRoute: typeof ProposalInvitationRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/sign-in': {
@@ -82,13 +125,22 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof CallsSlugRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/proposals/$id/': {
+      id: '/proposals/$id/'
+      path: '/proposals/$id'
+      fullPath: '/proposals/$id/'
+      preLoaderRoute: typeof ProposalsIdIndexRouteImport
+      parentRoute: typeof rootRouteImport
+    }
   }
 }
 
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
+  ProposalInvitationRoute: ProposalInvitationRoute,
   SignInRoute: SignInRoute,
   CallsSlugRoute: CallsSlugRoute,
+  ProposalsIdIndexRoute: ProposalsIdIndexRoute,
 }
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)
