@@ -7,6 +7,12 @@ import { join } from 'node:path';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Page } from '@playwright/test';
 import { schema } from '@permed/db';
+import { validPdf } from '@permed/documents/testing';
+import {
+  callDefinition,
+  completeProposal,
+  multipart,
+} from '../../services/proposals/src/testing/factories.ts';
 import type { World } from './platform.ts';
 
 interface Mail {
@@ -92,4 +98,43 @@ export const shotsDir = join(tmpdir(), 'permed-calls-shots', 'accounts');
 export async function shot(page: Page, name: string, fullPage = true): Promise<void> {
   mkdirSync(shotsDir, { recursive: true });
   await page.screenshot({ path: join(shotsDir, `${name}.png`), fullPage });
+}
+
+/**
+ * A proposal that was submitted and then edited, made through the API in a call of its own (the
+ * proposals service's test call, whose rules a sample consortium meets): the call office publishes
+ * the call, the person starts the proposal, uploads its PDF, submits, and changes the title.
+ */
+export async function submittedThenEdited(
+  world: World,
+  token: string,
+): Promise<{ id: string; acronym: string }> {
+  const office = await world.ctx.user([{ role: 'call-office', scopeType: 'global', scopeId: '*' }], 'office');
+  const slug = `badge-call-${++mailbox}`;
+  await api(world, 'POST', '/api/calls', callDefinition(slug, { now: world.ctx.clock.now() }), office.token);
+  await api(world, 'POST', `/api/calls/${slug}/publish`, {}, office.token);
+  const body = completeProposal(slug);
+  const { id } = await api<{ id: string }>(world, 'POST', '/api/proposals', body, token);
+  const upload = multipart(await validPdf({ pages: 2 }));
+  const put = await fetch(`${world.base}/api/proposals/${id}/documents/proposal`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'if-none-match': '*', ...upload.headers },
+    body: upload.payload,
+  });
+  if (!put.ok) throw new Error(`upload: ${put.status} ${await put.text()}`);
+  await api(world, 'POST', `/api/proposals/${id}/submit`, undefined, token);
+  const read = await fetch(`${world.base}/api/proposals/${id}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const patched = await fetch(`${world.base}/api/proposals/${id}`, {
+    method: 'PATCH',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      'if-match': read.headers.get('etag') ?? '',
+    },
+    body: JSON.stringify({ title: `${body.title}, revised` }),
+  });
+  if (!patched.ok) throw new Error(`edit: ${patched.status} ${await patched.text()}`);
+  return { id, acronym: body.acronym };
 }

@@ -4,20 +4,34 @@
 // forgets the password and sets a new one; sees their proposals with state and deadline; is sent
 // to sign in by pages that need it and brought back. Sign-in is also done with the keyboard
 // alone. Every page passes axe's WCAG 2.2 A/AA rules at 1280 px and 360 px.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from '@playwright/test';
-import { mailLink, newAddress, shot, startProposal, verifiedAccount } from './accounts-support.ts';
+import {
+  mailLink,
+  newAddress,
+  shot,
+  startProposal,
+  submittedThenEdited,
+  verifiedAccount,
+} from './accounts-support.ts';
 import { axeViolations, collectProblems, startWorld, visitor, type World } from './platform.ts';
 
 let world: World;
+let dataDir: string;
 
 beforeAll(async () => {
   // Each test signs in several times from 127.0.0.1; the per-address limit is not what is tested.
-  world = await startWorld({ config: { AUTH_RATE_LIMIT_PER_MINUTE: 1000 } });
+  // Uploads go to a directory of this run's own.
+  dataDir = mkdtempSync(join(tmpdir(), 'permed-accounts-'));
+  world = await startWorld({ config: { AUTH_RATE_LIMIT_PER_MINUTE: 1000, DATA_DIR: dataDir } });
 });
 afterAll(async () => {
   await world?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function newPage(options = visitor) {
@@ -279,6 +293,7 @@ describe('my proposals', () => {
       acronym: 'HELIX',
       title: 'Helical structures in personalised oncology',
     });
+    const revised = await submittedThenEdited(world, account.token);
     const stages = (await (await fetch(`${world.base}/api/calls/live-demo-call/stages`)).json()) as {
       stages: { kind: string; closesAt: { utc: string } }[];
     };
@@ -309,6 +324,12 @@ describe('my proposals', () => {
     expect(await item.getByRole('link', { name: /HELIX/ }).getAttribute('href')).toBe(
       `/proposals/${created.id}`,
     );
+    expect(text).not.toContain('Changes not yet submitted');
+    // Submitted, then edited: the badge says the changes have not reached the funders.
+    const edited = page.getByRole('listitem').filter({ hasText: revised.acronym });
+    const editedText = (await edited.textContent()) ?? '';
+    expect(editedText).toContain('Submitted');
+    expect(editedText).toContain('Changes not yet submitted');
     await expectAccessible(page, 'my-proposals');
     expect(unexpected(problems)).toEqual([]);
     await close();

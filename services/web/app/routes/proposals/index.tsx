@@ -72,6 +72,9 @@ function MyProposals() {
                     <span className={`badge badge--proposal-${p.state}`}>
                       {proposalStateLabel(t, p.state)}
                     </span>{' '}
+                    {p.changedSinceSubmission && (
+                      <span className="badge badge--unsubmitted">{t('account.mine.unsubmitted')}</span>
+                    )}{' '}
                     <span className="muted">{proposalRoleLabel(t, p.role)}</span>
                   </p>
                   {p.nextDeadline ? (
