@@ -279,7 +279,7 @@ describe('a person makes an account and looks after it', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'Too many attempts for this address' });
     await alert.waitFor();
     // "try again at 10:42:17 AM": a clock time in the visitor's zone, not a number of seconds.
-    expect(await alert.textContent()).toMatch(/try again at .*\d{1,2}:\d{2}/);
+    expect(await alert.textContent()).toMatch(/try again at \d{1,2}:\d{2}:\d{2}\s[AP]M\./u);
     await expectAccessible(page, 'sign-in-limited');
     await close();
   });
@@ -331,6 +331,27 @@ describe('my proposals', () => {
     expect(editedText).toContain('Submitted');
     expect(editedText).toContain('Changes not yet submitted');
     await expectAccessible(page, 'my-proposals');
+    expect(unexpected(problems)).toEqual([]);
+    await close();
+  });
+});
+
+describe('a session the server no longer knows', () => {
+  it('sends the person to sign in again from a page that needs it, and back after', async () => {
+    const account = await verifiedAccount(world, 'Stale');
+    const { page, problems, close } = await newPage();
+    await page.goto(world.base + '/sign-in');
+    await signInWith(page, account.email, account.password);
+    await page.waitForURL('**/proposals');
+    // Another device ended every session (e.g. a password reset): this browser's token is dead.
+    await page.evaluate(() => localStorage.setItem('permed.refreshToken', 'revoked-elsewhere'));
+    await page.goto(world.base + '/profile');
+    await page.waitForURL(
+      (url) => url.pathname === '/sign-in' && url.searchParams.get('redirect') === '/profile',
+    );
+    await signInWith(page, account.email, account.password);
+    await page.waitForURL('**/profile');
+    await page.getByText(`Signed in as ${account.email}.`).waitFor();
     expect(unexpected(problems)).toEqual([]);
     await close();
   });

@@ -23,6 +23,7 @@ import { requireSession } from '../features/account/redirect';
 import { TimeZoneField } from '../features/account/time-zone-field';
 import { i18next } from '../i18n';
 import { renameSessionUser } from '../lib/session';
+import { SignInAgain, isSignedOut } from '../features/account/sign-in-again';
 import { useDocumentTitle } from '../lib/title';
 
 export const Route = createFileRoute('/profile')({
@@ -38,7 +39,8 @@ function Profile() {
     <section className="narrow account">
       <h1>{t('account.profile.title')}</h1>
       {me.isPending && <p role="status">{t('common.loading')}</p>}
-      {me.error && <QueryError error={me.error} retry={() => void me.refetch()} />}
+      {isSignedOut(me.error) && <SignInAgain />}
+      {me.error && !isSignedOut(me.error) && <QueryError error={me.error} retry={() => void me.refetch()} />}
       {me.data && (
         <>
           <p className="lead">{t('account.profile.lead', { email: me.data.email })}</p>

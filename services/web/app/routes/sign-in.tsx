@@ -10,7 +10,7 @@ import { fieldError } from '../features/account/messages';
 import { signInSchema } from '../features/account/schemas';
 import { redirectSearch, safeRedirect } from '../features/account/redirect';
 import { i18next } from '../i18n';
-import { formatInstant, visitorZone } from '../lib/format';
+import { formatClockTime, visitorZone } from '../lib/format';
 import { useDocumentTitle } from '../lib/title';
 
 export const Route = createFileRoute('/sign-in')({
@@ -69,7 +69,7 @@ function SignIn() {
   else if (refusal?.kind === 'limited')
     message = refusal.at
       ? t('account.signIn.limitedUntil', {
-          time: formatInstant(refusal.at.toISOString(), lng, visitorZone()),
+          time: formatClockTime(refusal.at.toISOString(), lng, visitorZone()),
         })
       : t('problem.RATE_LIMITED');
   else if (refusal?.kind === 'other') message = refusal.message;

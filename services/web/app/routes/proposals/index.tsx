@@ -6,6 +6,7 @@ import { QueryError } from '../../components/query-error';
 import { listMyProposals } from '../../features/account/account-api';
 import { deadlineLabel, proposalRoleLabel, proposalStateLabel } from '../../features/account/proposal-labels';
 import { requireSession } from '../../features/account/redirect';
+import { SignInAgain, isSignedOut } from '../../features/account/sign-in-again';
 import { useDocumentTitle } from '../../lib/title';
 
 export const Route = createFileRoute('/proposals/')({
@@ -34,7 +35,10 @@ function MyProposals() {
     <section className="account">
       <h1>{t('account.mine.title')}</h1>
       {mine.isPending && <p role="status">{t('common.loading')}</p>}
-      {mine.error && <QueryError error={mine.error} retry={() => void mine.refetch()} />}
+      {isSignedOut(mine.error) && <SignInAgain />}
+      {mine.error && !isSignedOut(mine.error) && (
+        <QueryError error={mine.error} retry={() => void mine.refetch()} />
+      )}
       {mine.data && mine.data.proposals.length === 0 && (
         <div className="card">
           <p>{t('account.mine.none')}</p>
