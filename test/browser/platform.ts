@@ -4,6 +4,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 import { seedDemoCalls, seedFunderRegistry } from '@permed/calls-service';
+import type { Config } from '@permed/config';
 import type { App } from '@permed/http';
 import { buildPlatform } from '@permed/platform';
 import { createTestContext, type TestContext } from '@permed/testing';
@@ -17,11 +18,11 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<World> {
+export async function startWorld(options: { config?: Partial<Config> } = {}): Promise<World> {
   ensureWebBuild({ log: (line) => console.log(line) });
   // Throws (the test fails, never skips) when no Chromium is installed.
   const executablePath = chromiumPath();
-  const ctx: TestContext = await createTestContext({ now: new Date() });
+  const ctx: TestContext = await createTestContext({ now: new Date(), ...options });
   await seedFunderRegistry(ctx.deps.db);
   await seedDemoCalls({ db: ctx.deps.db, clock: ctx.deps.clock });
   const app: App = await buildPlatform(ctx.config, ctx.deps);

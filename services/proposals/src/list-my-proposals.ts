@@ -1,9 +1,10 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { schema } from '@permed/db';
 import { inZone, stageOf, type Stage } from '@permed/domain';
 import type { Principal } from '@permed/http';
 import type { ProposalState } from '@permed/workflow';
 import { instantMs, submissionStage, type CallContext } from './call-context.ts';
+import type { DbOrTx } from '@permed/db';
 import type { ProposalsContext } from './deps.ts';
 import { storedHeader } from './draft-schema.ts';
 
@@ -39,6 +40,38 @@ export function nextDeadline(
   return candidate;
 }
 
+/** The audit actions that change what a submission would contain. */
+const draftEdits = [
+  'proposal.header_updated',
+  'proposal.partner_added',
+  'proposal.partner_updated',
+  'proposal.partner_removed',
+  'proposal.document_uploaded',
+];
+
+/**
+ * Of these proposals, those whose draft was edited after their latest submission. Read from the
+ * audit trail (every edit and every submission is a row, in commit order by id), so a removed
+ * partner counts as much as a changed one, which no row's updatedAt would show.
+ */
+export async function editedSinceSubmission(db: DbOrTx, proposalIds: string[]): Promise<Set<string>> {
+  if (proposalIds.length === 0) return new Set();
+  const e = schema.auditEvents;
+  const edits = sql.join(
+    draftEdits.map((a) => sql`${a}`),
+    sql`, `,
+  );
+  const rows = await db
+    .select({ id: e.targetId })
+    .from(e)
+    .where(and(eq(e.targetType, 'proposal'), inArray(e.targetId, proposalIds)))
+    .groupBy(e.targetId)
+    .having(
+      sql`max(${e.id}) filter (where ${e.action} in (${edits})) > max(${e.id}) filter (where ${e.action} = 'proposal.submitted')`,
+    );
+  return new Set(rows.map((r) => r.id).filter((id): id is string => id !== null));
+}
+
 /** Every proposal the user belongs to, with its role, lifecycle state and next deadline. */
 export async function listMyProposals(ctx: ProposalsContext, principal: Principal, zone: string | undefined) {
   const rows = await ctx.db
@@ -68,6 +101,10 @@ export async function listMyProposals(ctx: ProposalsContext, principal: Principa
   const now = ctx.clock.now();
   // The zone the request names, else the one the user chose (PATCH /api/auth/me), else the call's.
   zone ??= principal.timeZone ?? undefined;
+  const edited = await editedSinceSubmission(
+    ctx.db,
+    rows.map((r) => r.proposal.id),
+  );
   const out = [];
   for (const r of rows) {
     if (!granted.has(r.proposal.id)) continue;
@@ -95,6 +132,9 @@ export async function listMyProposals(ctx: ProposalsContext, principal: Principa
           }
         : null,
       updatedAt: r.proposal.updatedAt.toISOString(),
+      // Only a submitted proposal can have changes not yet submitted; a draft is all unsubmitted.
+      changedSinceSubmission:
+        (state === 'submitted' || state === 'full-submitted') && edited.has(r.proposal.id),
     });
   }
   return { serverTime: now.toISOString(), proposals: out };

@@ -10,9 +10,15 @@
 
 import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
+import { Route as ForgotPasswordRouteImport } from './routes/forgot-password'
+import { Route as ProfileRouteImport } from './routes/profile'
 import { Route as ProposalInvitationRouteImport } from './routes/proposal-invitation'
+import { Route as ResetPasswordRouteImport } from './routes/reset-password'
 import { Route as SignInRouteImport } from './routes/sign-in'
+import { Route as SignUpRouteImport } from './routes/sign-up'
+import { Route as VerifyEmailRouteImport } from './routes/verify-email'
 import { Route as CallsSlugRouteImport } from './routes/calls/$slug'
+import { Route as ProposalsIndexRouteImport } from './routes/proposals/index'
 import { Route as ProposalsIdIndexRouteImport } from './routes/proposals/$id/index'
 
 const IndexRoute = IndexRouteImport.update({
@@ -20,9 +26,24 @@ const IndexRoute = IndexRouteImport.update({
   path: '/',
   getParentRoute: () => rootRouteImport,
 } as any)
+const ForgotPasswordRoute = ForgotPasswordRouteImport.update({
+  id: '/forgot-password',
+  path: '/forgot-password',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ProfileRoute = ProfileRouteImport.update({
+  id: '/profile',
+  path: '/profile',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const ProposalInvitationRoute = ProposalInvitationRouteImport.update({
   id: '/proposal-invitation',
   path: '/proposal-invitation',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ResetPasswordRoute = ResetPasswordRouteImport.update({
+  id: '/reset-password',
+  path: '/reset-password',
   getParentRoute: () => rootRouteImport,
 } as any)
 const SignInRoute = SignInRouteImport.update({
@@ -30,9 +51,24 @@ const SignInRoute = SignInRouteImport.update({
   path: '/sign-in',
   getParentRoute: () => rootRouteImport,
 } as any)
+const SignUpRoute = SignUpRouteImport.update({
+  id: '/sign-up',
+  path: '/sign-up',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const VerifyEmailRoute = VerifyEmailRouteImport.update({
+  id: '/verify-email',
+  path: '/verify-email',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const CallsSlugRoute = CallsSlugRouteImport.update({
   id: '/calls/$slug',
   path: '/calls/$slug',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ProposalsIndexRoute = ProposalsIndexRouteImport.update({
+  id: '/proposals/',
+  path: '/proposals/',
   getParentRoute: () => rootRouteImport,
 } as any)
 const ProposalsIdIndexRoute = ProposalsIdIndexRouteImport.update({
@@ -43,55 +79,97 @@ const ProposalsIdIndexRoute = ProposalsIdIndexRouteImport.update({
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
+  '/forgot-password': typeof ForgotPasswordRoute
+  '/profile': typeof ProfileRoute
   '/proposal-invitation': typeof ProposalInvitationRoute
+  '/reset-password': typeof ResetPasswordRoute
   '/sign-in': typeof SignInRoute
+  '/sign-up': typeof SignUpRoute
+  '/verify-email': typeof VerifyEmailRoute
   '/calls/$slug': typeof CallsSlugRoute
+  '/proposals/': typeof ProposalsIndexRoute
   '/proposals/$id/': typeof ProposalsIdIndexRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
+  '/forgot-password': typeof ForgotPasswordRoute
+  '/profile': typeof ProfileRoute
   '/proposal-invitation': typeof ProposalInvitationRoute
+  '/reset-password': typeof ResetPasswordRoute
   '/sign-in': typeof SignInRoute
+  '/sign-up': typeof SignUpRoute
+  '/verify-email': typeof VerifyEmailRoute
   '/calls/$slug': typeof CallsSlugRoute
+  '/proposals': typeof ProposalsIndexRoute
   '/proposals/$id': typeof ProposalsIdIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
+  '/forgot-password': typeof ForgotPasswordRoute
+  '/profile': typeof ProfileRoute
   '/proposal-invitation': typeof ProposalInvitationRoute
+  '/reset-password': typeof ResetPasswordRoute
   '/sign-in': typeof SignInRoute
+  '/sign-up': typeof SignUpRoute
+  '/verify-email': typeof VerifyEmailRoute
   '/calls/$slug': typeof CallsSlugRoute
+  '/proposals/': typeof ProposalsIndexRoute
   '/proposals/$id/': typeof ProposalsIdIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
   fullPaths:
     | '/'
+    | '/forgot-password'
+    | '/profile'
     | '/proposal-invitation'
+    | '/reset-password'
     | '/sign-in'
+    | '/sign-up'
+    | '/verify-email'
     | '/calls/$slug'
+    | '/proposals/'
     | '/proposals/$id/'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/'
+    | '/forgot-password'
+    | '/profile'
     | '/proposal-invitation'
+    | '/reset-password'
     | '/sign-in'
+    | '/sign-up'
+    | '/verify-email'
     | '/calls/$slug'
+    | '/proposals'
     | '/proposals/$id'
   id:
     | '__root__'
     | '/'
+    | '/forgot-password'
+    | '/profile'
     | '/proposal-invitation'
+    | '/reset-password'
     | '/sign-in'
+    | '/sign-up'
+    | '/verify-email'
     | '/calls/$slug'
+    | '/proposals/'
     | '/proposals/$id/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
+  ForgotPasswordRoute: typeof ForgotPasswordRoute
+  ProfileRoute: typeof ProfileRoute
   ProposalInvitationRoute: typeof ProposalInvitationRoute
+  ResetPasswordRoute: typeof ResetPasswordRoute
   SignInRoute: typeof SignInRoute
+  SignUpRoute: typeof SignUpRoute
+  VerifyEmailRoute: typeof VerifyEmailRoute
   CallsSlugRoute: typeof CallsSlugRoute
+  ProposalsIndexRoute: typeof ProposalsIndexRoute
   ProposalsIdIndexRoute: typeof ProposalsIdIndexRoute
 }
 
@@ -104,11 +182,32 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof IndexRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/forgot-password': {
+      id: '/forgot-password'
+      path: '/forgot-password'
+      fullPath: '/forgot-password'
+      preLoaderRoute: typeof ForgotPasswordRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/profile': {
+      id: '/profile'
+      path: '/profile'
+      fullPath: '/profile'
+      preLoaderRoute: typeof ProfileRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/proposal-invitation': {
       id: '/proposal-invitation'
       path: '/proposal-invitation'
       fullPath: '/proposal-invitation'
       preLoaderRoute: typeof ProposalInvitationRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/reset-password': {
+      id: '/reset-password'
+      path: '/reset-password'
+      fullPath: '/reset-password'
+      preLoaderRoute: typeof ResetPasswordRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/sign-in': {
@@ -118,11 +217,32 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof SignInRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/sign-up': {
+      id: '/sign-up'
+      path: '/sign-up'
+      fullPath: '/sign-up'
+      preLoaderRoute: typeof SignUpRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/verify-email': {
+      id: '/verify-email'
+      path: '/verify-email'
+      fullPath: '/verify-email'
+      preLoaderRoute: typeof VerifyEmailRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/calls/$slug': {
       id: '/calls/$slug'
       path: '/calls/$slug'
       fullPath: '/calls/$slug'
       preLoaderRoute: typeof CallsSlugRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/proposals/': {
+      id: '/proposals/'
+      path: '/proposals'
+      fullPath: '/proposals/'
+      preLoaderRoute: typeof ProposalsIndexRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/proposals/$id/': {
@@ -137,9 +257,15 @@ declare module '@tanstack/react-router' {
 
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
+  ForgotPasswordRoute: ForgotPasswordRoute,
+  ProfileRoute: ProfileRoute,
   ProposalInvitationRoute: ProposalInvitationRoute,
+  ResetPasswordRoute: ResetPasswordRoute,
   SignInRoute: SignInRoute,
+  SignUpRoute: SignUpRoute,
+  VerifyEmailRoute: VerifyEmailRoute,
   CallsSlugRoute: CallsSlugRoute,
+  ProposalsIndexRoute: ProposalsIndexRoute,
   ProposalsIdIndexRoute: ProposalsIdIndexRoute,
 }
 export const routeTree = rootRouteImport

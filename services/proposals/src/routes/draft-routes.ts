@@ -104,6 +104,11 @@ export function draftRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
                     })
                     .nullable(),
                   updatedAt: z.string(),
+                  changedSinceSubmission: z
+                    .boolean()
+                    .describe(
+                      'Submitted, and the draft (header, a partner section, a document) changed after the latest submission: the changes reach the funders only if submitted again',
+                    ),
                 }),
               ),
             }),

@@ -6442,6 +6442,8 @@ export interface operations {
                                 inZone: string;
                             } | null;
                             updatedAt: string;
+                            /** @description Submitted, and the draft (header, a partner section, a document) changed after the latest submission: the changes reach the funders only if submitted again */
+                            changedSinceSubmission: boolean;
                         }[];
                     };
                 };

@@ -73,3 +73,10 @@ export function durationParts(ms: number): DurationParts {
     seconds: total % 60,
   };
 }
+
+/** A clock time with seconds ("9:13:45 PM"), for waits measured in seconds or minutes. */
+export function formatClockTime(iso: string, language: string, zone: string): string {
+  return new Intl.DateTimeFormat(intlLocale(language), { timeStyle: 'medium', timeZone: zone }).format(
+    new Date(iso),
+  );
+}
