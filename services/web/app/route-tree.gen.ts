@@ -12,6 +12,10 @@ import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
 import { Route as SignInRouteImport } from './routes/sign-in'
 import { Route as CallsSlugRouteImport } from './routes/calls/$slug'
+import { Route as ProposalsIdDocumentsRouteImport } from './routes/proposals/$id_.documents'
+import { Route as ProposalsIdHistoryRouteImport } from './routes/proposals/$id_.history'
+import { Route as ProposalsIdSubmitRouteImport } from './routes/proposals/$id_.submit'
+import { Route as ProposalsIdReceiptsSeqRouteImport } from './routes/proposals/$id_.receipts.$seq'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
@@ -28,35 +32,93 @@ const CallsSlugRoute = CallsSlugRouteImport.update({
   path: '/calls/$slug',
   getParentRoute: () => rootRouteImport,
 } as any)
+const ProposalsIdDocumentsRoute = ProposalsIdDocumentsRouteImport.update({
+  id: '/proposals/$id_/documents',
+  path: '/proposals/$id/documents',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ProposalsIdHistoryRoute = ProposalsIdHistoryRouteImport.update({
+  id: '/proposals/$id_/history',
+  path: '/proposals/$id/history',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ProposalsIdSubmitRoute = ProposalsIdSubmitRouteImport.update({
+  id: '/proposals/$id_/submit',
+  path: '/proposals/$id/submit',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ProposalsIdReceiptsSeqRoute = ProposalsIdReceiptsSeqRouteImport.update({
+  id: '/proposals/$id_/receipts/$seq',
+  path: '/proposals/$id/receipts/$seq',
+  getParentRoute: () => rootRouteImport,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/sign-in': typeof SignInRoute
   '/calls/$slug': typeof CallsSlugRoute
+  '/proposals/$id/documents': typeof ProposalsIdDocumentsRoute
+  '/proposals/$id/history': typeof ProposalsIdHistoryRoute
+  '/proposals/$id/submit': typeof ProposalsIdSubmitRoute
+  '/proposals/$id/receipts/$seq': typeof ProposalsIdReceiptsSeqRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
   '/sign-in': typeof SignInRoute
   '/calls/$slug': typeof CallsSlugRoute
+  '/proposals/$id/documents': typeof ProposalsIdDocumentsRoute
+  '/proposals/$id/history': typeof ProposalsIdHistoryRoute
+  '/proposals/$id/submit': typeof ProposalsIdSubmitRoute
+  '/proposals/$id/receipts/$seq': typeof ProposalsIdReceiptsSeqRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
   '/sign-in': typeof SignInRoute
   '/calls/$slug': typeof CallsSlugRoute
+  '/proposals/$id_/documents': typeof ProposalsIdDocumentsRoute
+  '/proposals/$id_/history': typeof ProposalsIdHistoryRoute
+  '/proposals/$id_/submit': typeof ProposalsIdSubmitRoute
+  '/proposals/$id_/receipts/$seq': typeof ProposalsIdReceiptsSeqRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
-  fullPaths: '/' | '/sign-in' | '/calls/$slug'
+  fullPaths:
+    | '/'
+    | '/sign-in'
+    | '/calls/$slug'
+    | '/proposals/$id/documents'
+    | '/proposals/$id/history'
+    | '/proposals/$id/submit'
+    | '/proposals/$id/receipts/$seq'
   fileRoutesByTo: FileRoutesByTo
-  to: '/' | '/sign-in' | '/calls/$slug'
-  id: '__root__' | '/' | '/sign-in' | '/calls/$slug'
+  to:
+    | '/'
+    | '/sign-in'
+    | '/calls/$slug'
+    | '/proposals/$id/documents'
+    | '/proposals/$id/history'
+    | '/proposals/$id/submit'
+    | '/proposals/$id/receipts/$seq'
+  id:
+    | '__root__'
+    | '/'
+    | '/sign-in'
+    | '/calls/$slug'
+    | '/proposals/$id_/documents'
+    | '/proposals/$id_/history'
+    | '/proposals/$id_/submit'
+    | '/proposals/$id_/receipts/$seq'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   SignInRoute: typeof SignInRoute
   CallsSlugRoute: typeof CallsSlugRoute
+  ProposalsIdDocumentsRoute: typeof ProposalsIdDocumentsRoute
+  ProposalsIdHistoryRoute: typeof ProposalsIdHistoryRoute
+  ProposalsIdSubmitRoute: typeof ProposalsIdSubmitRoute
+  ProposalsIdReceiptsSeqRoute: typeof ProposalsIdReceiptsSeqRoute
 }
 
 declare module '@tanstack/react-router' {
@@ -82,6 +144,34 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof CallsSlugRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/proposals/$id_/documents': {
+      id: '/proposals/$id_/documents'
+      path: '/proposals/$id/documents'
+      fullPath: '/proposals/$id/documents'
+      preLoaderRoute: typeof ProposalsIdDocumentsRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/proposals/$id_/history': {
+      id: '/proposals/$id_/history'
+      path: '/proposals/$id/history'
+      fullPath: '/proposals/$id/history'
+      preLoaderRoute: typeof ProposalsIdHistoryRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/proposals/$id_/submit': {
+      id: '/proposals/$id_/submit'
+      path: '/proposals/$id/submit'
+      fullPath: '/proposals/$id/submit'
+      preLoaderRoute: typeof ProposalsIdSubmitRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/proposals/$id_/receipts/$seq': {
+      id: '/proposals/$id_/receipts/$seq'
+      path: '/proposals/$id/receipts/$seq'
+      fullPath: '/proposals/$id/receipts/$seq'
+      preLoaderRoute: typeof ProposalsIdReceiptsSeqRouteImport
+      parentRoute: typeof rootRouteImport
+    }
   }
 }
 
@@ -89,6 +179,10 @@ const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   SignInRoute: SignInRoute,
   CallsSlugRoute: CallsSlugRoute,
+  ProposalsIdDocumentsRoute: ProposalsIdDocumentsRoute,
+  ProposalsIdHistoryRoute: ProposalsIdHistoryRoute,
+  ProposalsIdSubmitRoute: ProposalsIdSubmitRoute,
+  ProposalsIdReceiptsSeqRoute: ProposalsIdReceiptsSeqRoute,
 }
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)
