@@ -257,6 +257,40 @@ describe('submit and receipt', () => {
   });
 });
 
+describe('one intent, one version', () => {
+  it('a retry after a lost answer sends the same Idempotency-Key, and the server keeps one version', async () => {
+    const id = await createProposal(w, coordinator);
+    await uploadThroughApi(w, coordinator, id, await validPdf({ pages: 2 }));
+    const { page, context } = await signedInPage(w, coordinator);
+    const keys: string[] = [];
+    // The first submit reaches the server and is stored, but its answer is lost on the way back.
+    await page.route('**/api/proposals/*/submit', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (keys.length === 1) {
+        await route.fetch();
+        await route.abort('connectionreset');
+      } else {
+        await route.continue();
+      }
+    });
+    await page.goto(`${w.base}/proposals/${id}/submit`);
+    await page.getByText('Nothing blocks the submission.').waitFor();
+    await page.getByRole('button', { name: 'Submit…' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.getByRole('button', { name: 'Submit now' }).click();
+    await dialog.getByText('The platform could not be reached.').waitFor();
+    expect(await apiGet<Receipt[]>(w, coordinator, `/api/proposals/${id}/versions`)).toHaveLength(1);
+    await dialog.getByRole('button', { name: 'Try again' }).click();
+    await page.waitForURL(/\/receipts\/\d+$/);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[\w.:-]{1,128}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(await apiGet<Receipt[]>(w, coordinator, `/api/proposals/${id}/versions`)).toHaveLength(1);
+    expect(page.url()).toMatch(/\/receipts\/1$/);
+    await context.close();
+  });
+});
+
 describe('after the deadline', () => {
   it('a submit the server refuses as late says when it closed; then the button is gone', async () => {
     const late = await createProposal(w, coordinator, LATE_CALL);

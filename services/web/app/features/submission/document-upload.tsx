@@ -154,6 +154,8 @@ export function DocumentUpload({
           >
             <Button className="button button--primary" isDisabled={busy} aria-describedby={statusId}>
               {t(current ? 'submission.documents.chooseReplace' : 'submission.documents.choose')}
+              {/* Two slots, two pickers: each button's name says which document it is for. */}
+              <span className="visually-hidden"> ({t(`submission.documents.kind.${kind}`)})</span>
             </Button>
           </FileTrigger>
         </DropZone>

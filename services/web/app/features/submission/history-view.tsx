@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { DeadlineTimes } from '../../components/deadline-times';
 import { QueryError } from '../../components/query-error';
 import { api, unwrap } from '../../lib/api';
-import { useServerNow } from '../../lib/clock';
+import { serverNow, useServerNow } from '../../lib/clock';
 import { formatInstant, formatMoney, visitorZone } from '../../lib/format';
 import { callQuery } from '../calls/queries';
 import { commonProblemText } from './problem-text';
@@ -202,7 +202,8 @@ export function RebuttalStage({ proposal }: { proposal: ProposalView }) {
   const reviews = useQuery(rebuttalReviewsQuery(proposal.id));
   const answer = useQuery(rebuttalQuery(proposal.id));
   const call = useQuery(callQuery(proposal.call.slug));
-  const now = useServerNow(30_000);
+  useServerNow(30_000); // re-render; the offset to the server's clock may be learnt after mount
+  const now = serverNow();
   const max = (call.data?.definition as { rebuttal?: { maxCharacters?: number } } | undefined)?.rebuttal
     ?.maxCharacters;
 

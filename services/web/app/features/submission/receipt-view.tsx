@@ -20,7 +20,7 @@ export function ReceiptDetails({ receipt }: { receipt: ReceiptView }) {
     <>
       <time dateTime={receipt.submittedAt}>{formatInstant(receipt.submittedAt, lng, zone)}</time>{' '}
       <span className="zone">
-        {zoneAbbreviation(receipt.submittedAt, lng, zone)} · {zone}
+        {zone === 'UTC' ? zone : `${zoneAbbreviation(receipt.submittedAt, lng, zone)} · ${zone}`}
       </span>
     </>
   );

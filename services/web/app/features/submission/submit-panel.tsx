@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { DeadlineTimes } from '../../components/deadline-times';
 import { QueryError } from '../../components/query-error';
 import { api, unwrap } from '../../lib/api';
-import { useServerNow } from '../../lib/clock';
+import { serverNow, useServerNow } from '../../lib/clock';
 import { stagesQuery } from '../calls/queries';
 import { commonProblemText, deadlineOf, type ProblemDeadline } from './problem-text';
 import {
@@ -26,7 +26,10 @@ export function SubmitPanel({ proposal }: { proposal: ProposalView }) {
   const { t } = useTranslation();
   const validation = useQuery(validationQuery(proposal.id));
   const stages = useQuery(stagesQuery(proposal.call.slug));
-  const now = useServerNow(15_000);
+  // Re-rendered every 15 s, and read afresh on every render: the offset to the server's clock is
+  // learnt when the stages or the report arrive, after the first render.
+  useServerNow(15_000);
+  const now = serverNow();
   const [refusedDeadline, setRefusedDeadline] = useState<ProblemDeadline | null>(null);
 
   const submitEvent = proposal.stage === 'full-proposal' ? 'SUBMIT_FULL' : 'SUBMIT';
