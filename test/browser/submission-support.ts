@@ -9,16 +9,20 @@ import { PDFDocument } from 'pdf-lib';
 import type { App } from '@permed/http';
 import type { TestUser } from '@permed/testing';
 import { chromiumPath, ensureWebBuild } from '@permed/web';
+import type { AnonymisedReview } from '../../services/proposals/src/deps.ts';
 import {
   completeProposal,
   createWorld,
   multipart,
+  stageTimes,
   type World,
 } from '../../services/proposals/src/testing/factories.ts';
 import { collectProblems, visitor } from './platform.ts';
 
 export const MAIN_CALL = 'submission-call';
 export const LATE_CALL = 'closing-call';
+/** A call with a rebuttal (100 code points), for the later stages. */
+export const STAGES_CALL = 'staged-call';
 
 export interface SubmissionWorld {
   base: string;
@@ -27,6 +31,10 @@ export interface SubmissionWorld {
   browser: Browser;
   /** The late call's pre-proposal deadline (UTC), minutes after the start. */
   lateDeadline: Date;
+  /** The stage instants of the main call and the stages call (both laid out from the start). */
+  stages: ReturnType<typeof stageTimes>;
+  /** The anonymised reviews the rebuttal shows, by proposal (the evaluation service's seam). */
+  reviews: Map<string, AnonymisedReview[]>;
   close(): Promise<void>;
 }
 
@@ -34,8 +42,16 @@ export async function startSubmissionWorld(): Promise<SubmissionWorld> {
   ensureWebBuild({ log: (line) => console.log(line) });
   const executablePath = chromiumPath();
   const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-  const world = await createWorld({ now: now.toISOString() });
+  const reviews = new Map<string, AnonymisedReview[]>();
+  const world = await createWorld({
+    now: now.toISOString(),
+    extras: { reviews: { anonymisedReviews: async (id) => reviews.get(id) ?? [] } },
+    // Every page of these tests signs in (sign-in, then a refresh) from 127.0.0.1: more than the
+    // default 20 authentication requests a minute from one address. The limit has its own tests.
+    config: { AUTH_RATE_LIMIT_PER_MINUTE: 1000 },
+  });
   await world.publishCall(MAIN_CALL);
+  await world.publishCall(STAGES_CALL, {}, { rebuttal: { enabled: true, maxCharacters: 100 } });
   const lateDeadline = new Date(now.getTime() + 5 * 60_000);
   await world.publishCall(LATE_CALL, { preDeadline: lateDeadline });
   const base = await world.app.listen({ host: '127.0.0.1', port: 0 });
@@ -46,6 +62,8 @@ export async function startSubmissionWorld(): Promise<SubmissionWorld> {
     world,
     browser,
     lateDeadline,
+    stages: stageTimes({ now }),
+    reviews,
     async close() {
       await browser.close();
       await world.close();
@@ -75,6 +93,12 @@ export async function uploadThroughApi(w: SubmissionWorld, user: TestUser, id: s
     payload: body.payload,
   });
   if (res.statusCode !== 200) throw new Error(`upload failed: ${res.body}`);
+}
+
+/** Sends an action (submit, full-proposal) as `user` and checks it was taken. */
+export async function apiPost(w: SubmissionWorld, user: TestUser, url: string): Promise<void> {
+  const res = await w.app.inject({ method: 'POST', url, headers: user.auth });
+  if (res.statusCode !== 200 && res.statusCode !== 201) throw new Error(`POST ${url}: ${res.body}`);
 }
 
 export async function apiGet<T>(w: SubmissionWorld, user: TestUser, url: string): Promise<T> {

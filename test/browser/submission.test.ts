@@ -7,12 +7,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from '@playwright/test';
+import { systemActor } from '@permed/db';
 import { encryptedPdf, readPdf, validPdf } from '@permed/documents/testing';
+import { advanceWorkflow } from '@permed/service-kit';
 import type { TestUser } from '@permed/testing';
 import { axeViolations } from './platform.ts';
 import {
   LATE_CALL,
+  STAGES_CALL,
   apiGet,
+  apiPost,
   createProposal,
   inZone,
   largePdf,
@@ -23,6 +27,11 @@ import {
   uploadThroughApi,
   type SubmissionWorld,
 } from './submission-support.ts';
+
+type ProposalEvent = Extract<
+  Parameters<typeof advanceWorkflow>[1]['event'],
+  { type: 'START_ELIGIBILITY_CHECK' | 'DECLARE_ELIGIBLE' | 'INVITE' | 'START_REVIEW' | 'OPEN_REBUTTAL' }
+>;
 
 let w: SubmissionWorld;
 let coordinator: TestUser;
@@ -361,4 +370,89 @@ describe('accessibility and languages', () => {
       await context.close();
     });
   }
+});
+
+// Last: it moves the server's clock a month on, past the other calls' pre-proposal deadlines.
+describe('later stages', () => {
+  it('opens the full proposal with its change report, then answers the reviews within the limit', async () => {
+    const id = await createProposal(w, coordinator, STAGES_CALL);
+    await uploadThroughApi(w, coordinator, id, await validPdf({ pages: 2 }));
+    await apiPost(w, coordinator, `/api/proposals/${id}/submit`);
+    // The scheduler's, the funders' and the call office's steps, taken on the lifecycle directly.
+    const step = async (...events: ProposalEvent[]) => {
+      for (const event of events) {
+        await advanceWorkflow(w.world.ctx.db.db, {
+          kind: 'proposal',
+          subjectId: id,
+          event,
+          actor: systemActor,
+          at: w.world.ctx.clock.now(),
+        });
+      }
+    };
+    await step(
+      { type: 'START_ELIGIBILITY_CHECK' },
+      { type: 'DECLARE_ELIGIBLE', pendingVerdicts: 0, ineligibleVerdicts: 0 },
+      { type: 'INVITE' },
+    );
+    w.world.ctx.clock.set(new Date(w.stages['full-proposal-submission'].opensAt.getTime() + 3_600_000));
+    coordinator = await w.world.signIn(coordinator);
+
+    let { page, context } = await signedInPage(w, coordinator);
+    await page.goto(`${w.base}/proposals/${id}/history`);
+    const full = page
+      .locator('section')
+      .filter({ has: page.getByRole('heading', { name: 'Full proposal' }) });
+    await full.getByText('The consortium is invited to submit a full proposal.').waitFor();
+    await full.getByRole('button', { name: 'Open the full proposal' }).click();
+    await full.getByText('Carried over from pre-proposal version 1').waitFor();
+    await full.getByText('No changes to the consortium or the budget.').waitFor();
+    await full.getByText("No change needs the call office's approval.").waitFor();
+    await page.getByText('Not reached yet: the reviews are shown here').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await shot(page, 'history-full-stage');
+
+    // Full proposal submitted, reviewed; the rebuttal opens with one anonymised review.
+    await uploadThroughApi(w, coordinator, id, await validPdf({ pages: 5 }));
+    await apiPost(w, coordinator, `/api/proposals/${id}/submit`);
+    await step({ type: 'START_REVIEW' }, { type: 'OPEN_REBUTTAL' });
+    w.reviews.set(id, [
+      {
+        label: 'Reviewer 1',
+        stage: 'full-proposal',
+        scores: [{ criterionId: 'excellence', score: 4.5 }],
+        comments: [{ criterionId: 'excellence', text: 'Strong cohort, thin on data sharing.' }],
+      },
+    ]);
+    const rebuttalOpens = w.stages.rebuttal.opensAt.getTime();
+    w.world.ctx.clock.set(new Date(rebuttalOpens + 3_600_000));
+    // Three weeks on, the sessions have ended: sign in again.
+    coordinator = await w.world.signIn(coordinator);
+    await context.close();
+    ({ page, context } = await signedInPage(w, coordinator));
+    await page.goto(`${w.base}/proposals/${id}/history`);
+    const rebuttal = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Rebuttal' }) });
+    await rebuttal.getByText('Strong cohort, thin on data sharing.').waitFor();
+    const rebuttalText = (await rebuttal.textContent()) ?? '';
+    expect(rebuttalText).toContain(inZone(w.stages.rebuttal.closesAt, 'Europe/Brussels'));
+    expect(rebuttalText).toContain(inZone(w.stages.rebuttal.closesAt, 'America/New_York'));
+    // Versions of both stages are listed.
+    await page.getByRole('heading', { name: /Version PGX-HEART v2/ }).waitFor();
+
+    // Counted in code points as the server counts: 101 emoji are over the limit of 100.
+    const answer = rebuttal.getByRole('textbox', { name: 'Your answer to the reviewers' });
+    await answer.fill('😀'.repeat(101));
+    await rebuttal.getByText('101 of 100 characters').waitFor();
+    expect(await rebuttal.getByRole('button', { name: 'Send the answer' }).isDisabled()).toBe(true);
+    await answer.fill('😀'.repeat(100));
+    await rebuttal.getByText('100 of 100 characters').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await shot(page, 'history-rebuttal');
+    await rebuttal.getByRole('button', { name: 'Send the answer' }).click();
+    await rebuttal.getByRole('heading', { name: 'Your answer', exact: true }).waitFor();
+    const stored = await apiGet<{ characters: number }>(w, coordinator, `/api/proposals/${id}/rebuttal`);
+    expect(stored.characters).toBe(100);
+    await page.getByText('Not decided yet.').waitFor();
+    await context.close();
+  });
 });

@@ -8,7 +8,7 @@ import { QueryError } from '../../components/query-error';
 import { api, unwrap } from '../../lib/api';
 import { serverNow, useServerNow } from '../../lib/clock';
 import { formatInstant, formatMoney, visitorZone } from '../../lib/format';
-import { callQuery } from '../calls/queries';
+import { callQuery, stagesQuery } from '../calls/queries';
 import { commonProblemText } from './problem-text';
 import {
   changeReportQuery,
@@ -202,13 +202,16 @@ export function RebuttalStage({ proposal }: { proposal: ProposalView }) {
   const reviews = useQuery(rebuttalReviewsQuery(proposal.id));
   const answer = useQuery(rebuttalQuery(proposal.id));
   const call = useQuery(callQuery(proposal.call.slug));
+  // Read for the server's time it carries (learnt by the query): the window is the server's.
+  const stages = useQuery(stagesQuery(proposal.call.slug));
   useServerNow(30_000); // re-render; the offset to the server's clock may be learnt after mount
   const now = serverNow();
   const max = (call.data?.definition as { rebuttal?: { maxCharacters?: number } } | undefined)?.rebuttal
     ?.maxCharacters;
 
   let body;
-  if (reviews.isPending || answer.isPending) body = <p className="muted">{t('common.loading')}</p>;
+  if (reviews.isPending || answer.isPending || stages.isPending)
+    body = <p className="muted">{t('common.loading')}</p>;
   else if (reviews.isError) body = <QueryError error={reviews.error} retry={() => void reviews.refetch()} />;
   else if (!reviews.data) body = <p>{t('submission.rebuttal.notReached')}</p>;
   else {

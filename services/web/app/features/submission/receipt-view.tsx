@@ -11,7 +11,7 @@ export const receiptNumber = (receipt: Pick<ReceiptView, 'acronym' | 'version'>)
   `${receipt.acronym} v${receipt.version}`;
 
 /** A receipt as the consortium keeps it: on screen and on paper (see the print rules in styles.css). */
-export function ReceiptDetails({ receipt }: { receipt: ReceiptView }) {
+export function ReceiptDetails({ receipt, callTitle }: { receipt: ReceiptView; callTitle: string }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.resolvedLanguage ?? 'en';
   const [error, setError] = useState<string | null>(null);
@@ -36,6 +36,10 @@ export function ReceiptDetails({ receipt }: { receipt: ReceiptView }) {
         <div>
           <dt>{t('submission.receipt.number')}</dt>
           <dd className="receipt__number">{receiptNumber(receipt)}</dd>
+        </div>
+        <div>
+          <dt>{t('submission.receipt.call')}</dt>
+          <dd lang="en">{callTitle}</dd>
         </div>
         <div>
           <dt>{t('submission.receipt.proposal')}</dt>

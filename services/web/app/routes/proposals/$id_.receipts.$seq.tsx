@@ -15,12 +15,12 @@ function ReceiptPage() {
   const { t } = useTranslation();
   return (
     <ProposalFrame id={id} section={null} title={t('submission.receipt.title')}>
-      {() => <Receipt id={id} seq={Number(seq)} />}
+      {(proposal) => <Receipt id={id} seq={Number(seq)} callTitle={proposal.call.title} />}
     </ProposalFrame>
   );
 }
 
-function Receipt({ id, seq }: { id: string; seq: number }) {
+function Receipt({ id, seq, callTitle }: { id: string; seq: number; callTitle: string }) {
   const { t } = useTranslation();
   const receipts = useQuery(receiptsQuery(id));
   if (receipts.isPending) return <p className="muted">{t('common.loading')}</p>;
@@ -32,7 +32,7 @@ function Receipt({ id, seq }: { id: string; seq: number }) {
       <p className="notice notice--ok receipt__done" role="status">
         {t('submission.receipt.received')}
       </p>
-      <ReceiptDetails receipt={receipt} />
+      <ReceiptDetails receipt={receipt} callTitle={callTitle} />
       <p className="no-print">
         <Link to="/proposals/$id/history" params={{ id }}>
           {t('submission.receipt.toHistory')}
