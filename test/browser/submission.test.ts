@@ -237,8 +237,23 @@ describe('submit and receipt', () => {
     ).not.toBe(current.sha256);
     await page.getByRole('link', { name: 'Submit' }).click();
     await page.getByText('Nothing blocks the submission.').waitFor();
-    await page.getByRole('button', { name: 'Submit…' }).click();
-    await page.getByRole('alertdialog').getByRole('button', { name: 'Submit now' }).click();
+    // With the keyboard alone: the dialog takes the focus, Escape gives it back, Enter submits.
+    const open = page.getByRole('button', { name: 'Submit…' });
+    await open.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('alertdialog', { name: 'Submit this proposal?' });
+    await dialog.waitFor();
+    expect(await dialog.evaluate((el) => el.contains(el.ownerDocument.activeElement))).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await open.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    const confirm = dialog.getByRole('button', { name: 'Submit now' });
+    for (let i = 0; i < 4 && !(await confirm.evaluate((el) => el === el.ownerDocument.activeElement)); i++) {
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Enter');
     await page.waitForURL(`**/proposals/${proposalId}/receipts/2`);
     await page.getByText('PGX-HEART v2').first().waitFor();
     expect(await apiGet<Receipt[]>(w, coordinator, `/api/proposals/${proposalId}/versions`)).toHaveLength(2);
@@ -354,12 +369,26 @@ describe('accessibility and languages', () => {
     });
   }
 
-  for (const [language, receipt, history] of [
-    ['de', 'Eingangsbestätigung der Einreichung', 'Eingereichte Fassungen'],
-    ['fr', 'Accusé de réception de la soumission', 'Versions soumises'],
+  for (const [language, receipt, history, refusal] of [
+    [
+      'de',
+      'Eingangsbestätigung der Einreichung',
+      'Eingereichte Fassungen',
+      { button: 'PDF auswählen…', text: 'Diese Datei ist keine PDF.' },
+    ],
+    [
+      'fr',
+      'Accusé de réception de la soumission',
+      'Versions soumises',
+      { button: 'Choisir un PDF…', text: "Ce fichier n'est pas un PDF." },
+    ],
   ] as const) {
-    it(`reads the receipt and the history in ${language}`, async () => {
+    it(`reads the receipt and the history in ${language}, and a refusal`, async () => {
       const { page, context } = await signedInPage(w, coordinator, { locale: language });
+      const fresh = await createProposal(w, coordinator);
+      await page.goto(`${w.base}/proposals/${fresh}/documents`);
+      await pickFile(page, refusal.button, pdfFile('a.pdf', new TextEncoder().encode('not a PDF')));
+      await page.getByRole('alert').getByText(refusal.text).waitFor();
       await page.goto(`${w.base}/proposals/${proposalId}/receipts/1`);
       await page.getByRole('heading', { name: receipt }).waitFor();
       expect(await axeViolations(page)).toEqual([]);
