@@ -95,6 +95,8 @@ export async function uploadThroughApi(w: SubmissionWorld, user: TestUser, id: s
   if (res.statusCode !== 200) throw new Error(`upload failed: ${res.body}`);
 }
 
+export { multipart };
+
 /** Sends an action (submit, full-proposal) as `user` and checks it was taken. */
 export async function apiPost(w: SubmissionWorld, user: TestUser, url: string): Promise<void> {
   const res = await w.app.inject({ method: 'POST', url, headers: user.auth });

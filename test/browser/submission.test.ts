@@ -20,6 +20,7 @@ import {
   createProposal,
   inZone,
   largePdf,
+  multipart,
   pickFile,
   sha256,
   signedInPage,
@@ -152,6 +153,47 @@ describe('upload', () => {
     const readings = [...seen].filter((n) => n > 0 && n < big.length + 10_000);
     expect(readings.length, `readings ${[...seen].join(',')} of ${big.length} bytes`).toBeGreaterThan(2);
     await page.getByText('long.pdf is stored.').waitFor();
+    await context.close();
+  });
+});
+
+describe('conflicts and blocks', () => {
+  it('a replacement made meanwhile in another tab is not overwritten: the page says so and shows it', async () => {
+    const id = await createProposal(w, coordinator);
+    await uploadThroughApi(w, coordinator, id, await validPdf({ pages: 2 }));
+    const { page, context } = await signedInPage(w, coordinator);
+    await page.goto(`${w.base}/proposals/${id}/documents`);
+    await page.getByText(/^2 pages · /).waitFor();
+    // Another tab replaces the file after this page has shown it.
+    const theirs = await validPdf({ pages: 6 });
+    const current = (await apiGet<Proposal>(w, coordinator, `/api/proposals/${id}`)).documents[0]!;
+    const body = multipart(theirs, 'theirs.pdf');
+    const replaced = await w.app.inject({
+      method: 'PUT',
+      url: `/api/proposals/${id}/documents/proposal`,
+      headers: { ...coordinator.auth, ...body.headers, 'if-match': `"${current.sha256}"` },
+      payload: body.payload,
+    });
+    expect(replaced.statusCode).toBe(200);
+
+    await pickFile(page, 'Replace with another PDF…', pdfFile('mine.pdf', await validPdf({ pages: 3 })));
+    await page.getByRole('alert').getByText('Someone replaced this file a moment ago.').waitFor();
+    await page.getByText(/^6 pages · /).waitFor();
+    const now = (await apiGet<Proposal>(w, coordinator, `/api/proposals/${id}`)).documents;
+    expect(now.map((d) => d.sha256)).toEqual([sha256(theirs)]);
+    await context.close();
+  });
+
+  it('blocking errors keep the submit button away and say why', async () => {
+    const id = await createProposal(w, coordinator); // no document: the validation blocks
+    const { page, context } = await signedInPage(w, coordinator);
+    await page.goto(`${w.base}/proposals/${id}/submit`);
+    await page.getByText(/1 error blocks the submission|errors block the submission/).waitFor();
+    await page.getByText('Fix the errors in the report before you submit.').waitFor();
+    expect(await page.getByRole('button', { name: 'Submit…' }).count()).toBe(0);
+    expect(await page.locator('.report__item--error').count()).toBeGreaterThan(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await shot(page, 'submit-blocked');
     await context.close();
   });
 });
