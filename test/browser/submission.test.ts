@@ -78,6 +78,17 @@ describe('upload', () => {
     await page.goto(`${w.base}/proposals/${proposalId}/documents`);
     await page.getByRole('heading', { level: 1, name: /Documents/ }).waitFor();
     await page.getByText('No proposal document yet').waitFor();
+    // The call's limits, said up front (the demo call's: 10 pages, 10 MiB).
+    await page.getByText('One PDF file of at most 10 pages and 10 MB').first().waitFor();
+    const puts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'PUT') puts.push(r.url());
+    });
+
+    // Larger than the call allows: refused here, before a byte is sent.
+    await pickFile(page, 'Choose a PDF…', pdfFile('huge.pdf', new Uint8Array(10 * 1024 * 1024 + 1)));
+    await page.getByRole('alert').getByText('This file is larger than the call allows.').waitFor();
+    expect(puts).toEqual([]);
 
     // Not a PDF, whatever its name says: the server's 415 in plain words.
     await pickFile(

@@ -1,9 +1,10 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Button, DropZone, FileTrigger, ProgressBar, Text } from 'react-aria-components';
 import type { DropZoneProps, FileDropItem } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { formatInstant, intlLocale, visitorZone } from '../../lib/format';
+import { callQuery } from '../calls/queries';
 import { uploadProblemText } from './problem-text';
 import type { DocumentView, ProposalView } from './queries';
 import { documentUrl, proposalQuery } from './queries';
@@ -42,9 +43,19 @@ export function DocumentUpload({
   const statusId = `upload-status-${kind}`;
   const headingId = `document-${kind}`;
   const abort = useRef<AbortController | null>(null);
+  const call = useQuery(callQuery(proposal.call.slug));
+  // The call's limits, to say them up front and to spare sending a file the server would refuse
+  // for its size (the server checks again; it decides).
+  const limits = (
+    call.data?.definition as { documents?: { maxPages?: number; maxBytes?: number } } | undefined
+  )?.documents;
 
   async function send(file: File) {
     if (busy) return;
+    if (limits?.maxBytes !== undefined && file.size > limits.maxBytes) {
+      setStatus({ kind: 'refused', name: file.name, message: t('submission.refusal.TOO_LARGE') });
+      return;
+    }
     abort.current = new AbortController();
     setStatus({ kind: 'sending', name: file.name, progress: null });
     try {
@@ -144,7 +155,18 @@ export function DocumentUpload({
               kind: t(`submission.documents.kind.${kind}`),
             })}
           </Text>
-          <p className="muted small">{t('submission.documents.rules')}</p>
+          <p className="muted small">
+            {limits?.maxPages !== undefined && limits.maxBytes !== undefined
+              ? t('submission.documents.rulesLimits', {
+                  pages: limits.maxPages,
+                  size: new Intl.NumberFormat(intlLocale(lng), {
+                    style: 'unit',
+                    unit: 'megabyte',
+                    maximumFractionDigits: 1,
+                  }).format(limits.maxBytes / 1_048_576),
+                })
+              : t('submission.documents.rules')}
+          </p>
           <FileTrigger
             acceptedFileTypes={['application/pdf', '.pdf']}
             onSelect={(files) => {
