@@ -30,7 +30,9 @@ export function ProposalFrame({
   const proposal = useQuery({ ...proposalQuery(id), enabled: user !== null });
   useDocumentTitle(proposal.data ? `${title} · ${proposal.data.header.acronym || id}` : title);
 
-  if (!user) {
+  // Signed out here, or the server no longer takes this browser's session (expired, revoked).
+  const signedOut = proposal.error instanceof ApiError && proposal.error.status === 401;
+  if (!user || signedOut) {
     return (
       <section className="narrow">
         <h1>{title}</h1>
