@@ -20,6 +20,10 @@ import { Route as VerifyEmailRouteImport } from './routes/verify-email'
 import { Route as CallsSlugRouteImport } from './routes/calls/$slug'
 import { Route as ProposalsIndexRouteImport } from './routes/proposals/index'
 import { Route as ProposalsIdIndexRouteImport } from './routes/proposals/$id/index'
+import { Route as ProposalsIdDocumentsRouteImport } from './routes/proposals/$id_.documents'
+import { Route as ProposalsIdHistoryRouteImport } from './routes/proposals/$id_.history'
+import { Route as ProposalsIdSubmitRouteImport } from './routes/proposals/$id_.submit'
+import { Route as ProposalsIdReceiptsSeqRouteImport } from './routes/proposals/$id_.receipts.$seq'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
@@ -76,6 +80,26 @@ const ProposalsIdIndexRoute = ProposalsIdIndexRouteImport.update({
   path: '/proposals/$id/',
   getParentRoute: () => rootRouteImport,
 } as any)
+const ProposalsIdDocumentsRoute = ProposalsIdDocumentsRouteImport.update({
+  id: '/proposals/$id_/documents',
+  path: '/proposals/$id/documents',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ProposalsIdHistoryRoute = ProposalsIdHistoryRouteImport.update({
+  id: '/proposals/$id_/history',
+  path: '/proposals/$id/history',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ProposalsIdSubmitRoute = ProposalsIdSubmitRouteImport.update({
+  id: '/proposals/$id_/submit',
+  path: '/proposals/$id/submit',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ProposalsIdReceiptsSeqRoute = ProposalsIdReceiptsSeqRouteImport.update({
+  id: '/proposals/$id_/receipts/$seq',
+  path: '/proposals/$id/receipts/$seq',
+  getParentRoute: () => rootRouteImport,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
@@ -88,7 +112,11 @@ export interface FileRoutesByFullPath {
   '/verify-email': typeof VerifyEmailRoute
   '/calls/$slug': typeof CallsSlugRoute
   '/proposals/': typeof ProposalsIndexRoute
+  '/proposals/$id/documents': typeof ProposalsIdDocumentsRoute
+  '/proposals/$id/history': typeof ProposalsIdHistoryRoute
+  '/proposals/$id/submit': typeof ProposalsIdSubmitRoute
   '/proposals/$id/': typeof ProposalsIdIndexRoute
+  '/proposals/$id/receipts/$seq': typeof ProposalsIdReceiptsSeqRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
@@ -101,7 +129,11 @@ export interface FileRoutesByTo {
   '/verify-email': typeof VerifyEmailRoute
   '/calls/$slug': typeof CallsSlugRoute
   '/proposals': typeof ProposalsIndexRoute
+  '/proposals/$id/documents': typeof ProposalsIdDocumentsRoute
+  '/proposals/$id/history': typeof ProposalsIdHistoryRoute
+  '/proposals/$id/submit': typeof ProposalsIdSubmitRoute
   '/proposals/$id': typeof ProposalsIdIndexRoute
+  '/proposals/$id/receipts/$seq': typeof ProposalsIdReceiptsSeqRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -115,7 +147,11 @@ export interface FileRoutesById {
   '/verify-email': typeof VerifyEmailRoute
   '/calls/$slug': typeof CallsSlugRoute
   '/proposals/': typeof ProposalsIndexRoute
+  '/proposals/$id_/documents': typeof ProposalsIdDocumentsRoute
+  '/proposals/$id_/history': typeof ProposalsIdHistoryRoute
+  '/proposals/$id_/submit': typeof ProposalsIdSubmitRoute
   '/proposals/$id/': typeof ProposalsIdIndexRoute
+  '/proposals/$id_/receipts/$seq': typeof ProposalsIdReceiptsSeqRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -130,7 +166,11 @@ export interface FileRouteTypes {
     | '/verify-email'
     | '/calls/$slug'
     | '/proposals/'
+    | '/proposals/$id/documents'
+    | '/proposals/$id/history'
+    | '/proposals/$id/submit'
     | '/proposals/$id/'
+    | '/proposals/$id/receipts/$seq'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/'
@@ -143,7 +183,11 @@ export interface FileRouteTypes {
     | '/verify-email'
     | '/calls/$slug'
     | '/proposals'
+    | '/proposals/$id/documents'
+    | '/proposals/$id/history'
+    | '/proposals/$id/submit'
     | '/proposals/$id'
+    | '/proposals/$id/receipts/$seq'
   id:
     | '__root__'
     | '/'
@@ -156,7 +200,11 @@ export interface FileRouteTypes {
     | '/verify-email'
     | '/calls/$slug'
     | '/proposals/'
+    | '/proposals/$id_/documents'
+    | '/proposals/$id_/history'
+    | '/proposals/$id_/submit'
     | '/proposals/$id/'
+    | '/proposals/$id_/receipts/$seq'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -170,7 +218,11 @@ export interface RootRouteChildren {
   VerifyEmailRoute: typeof VerifyEmailRoute
   CallsSlugRoute: typeof CallsSlugRoute
   ProposalsIndexRoute: typeof ProposalsIndexRoute
+  ProposalsIdDocumentsRoute: typeof ProposalsIdDocumentsRoute
+  ProposalsIdHistoryRoute: typeof ProposalsIdHistoryRoute
+  ProposalsIdSubmitRoute: typeof ProposalsIdSubmitRoute
   ProposalsIdIndexRoute: typeof ProposalsIdIndexRoute
+  ProposalsIdReceiptsSeqRoute: typeof ProposalsIdReceiptsSeqRoute
 }
 
 declare module '@tanstack/react-router' {
@@ -252,6 +304,34 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof ProposalsIdIndexRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/proposals/$id_/documents': {
+      id: '/proposals/$id_/documents'
+      path: '/proposals/$id/documents'
+      fullPath: '/proposals/$id/documents'
+      preLoaderRoute: typeof ProposalsIdDocumentsRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/proposals/$id_/history': {
+      id: '/proposals/$id_/history'
+      path: '/proposals/$id/history'
+      fullPath: '/proposals/$id/history'
+      preLoaderRoute: typeof ProposalsIdHistoryRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/proposals/$id_/submit': {
+      id: '/proposals/$id_/submit'
+      path: '/proposals/$id/submit'
+      fullPath: '/proposals/$id/submit'
+      preLoaderRoute: typeof ProposalsIdSubmitRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/proposals/$id_/receipts/$seq': {
+      id: '/proposals/$id_/receipts/$seq'
+      path: '/proposals/$id/receipts/$seq'
+      fullPath: '/proposals/$id/receipts/$seq'
+      preLoaderRoute: typeof ProposalsIdReceiptsSeqRouteImport
+      parentRoute: typeof rootRouteImport
+    }
   }
 }
 
@@ -266,7 +346,11 @@ const rootRouteChildren: RootRouteChildren = {
   VerifyEmailRoute: VerifyEmailRoute,
   CallsSlugRoute: CallsSlugRoute,
   ProposalsIndexRoute: ProposalsIndexRoute,
+  ProposalsIdDocumentsRoute: ProposalsIdDocumentsRoute,
+  ProposalsIdHistoryRoute: ProposalsIdHistoryRoute,
+  ProposalsIdSubmitRoute: ProposalsIdSubmitRoute,
   ProposalsIdIndexRoute: ProposalsIdIndexRoute,
+  ProposalsIdReceiptsSeqRoute: ProposalsIdReceiptsSeqRoute,
 }
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)
