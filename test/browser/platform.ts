@@ -4,6 +4,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 import { seedDemoCalls, seedFunderRegistry } from '@permed/calls-service';
+import type { Config } from '@permed/config';
 import type { App } from '@permed/http';
 import { buildPlatform } from '@permed/platform';
 import { createTestContext, type TestContext } from '@permed/testing';
@@ -12,14 +13,16 @@ import { chromiumPath, ensureWebBuild } from '@permed/web';
 export interface World {
   base: string;
   browser: Browser;
+  /** The test database and clock behind the platform (e.g. to read the mail outbox). */
+  ctx: TestContext;
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<World> {
+export async function startWorld(options: { config?: Partial<Config> } = {}): Promise<World> {
   ensureWebBuild({ log: (line) => console.log(line) });
   // Throws (the test fails, never skips) when no Chromium is installed.
   const executablePath = chromiumPath();
-  const ctx: TestContext = await createTestContext({ now: new Date() });
+  const ctx: TestContext = await createTestContext({ now: new Date(), ...options });
   await seedFunderRegistry(ctx.deps.db);
   await seedDemoCalls({ db: ctx.deps.db, clock: ctx.deps.clock });
   const app: App = await buildPlatform(ctx.config, ctx.deps);
@@ -29,6 +32,7 @@ export async function startWorld(): Promise<World> {
   return {
     base: address,
     browser,
+    ctx,
     async close() {
       await browser.close();
       await app.close();

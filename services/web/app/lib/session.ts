@@ -65,6 +65,16 @@ export function endSession(): void {
   emit();
 }
 
+/** The signed-in person renamed themselves (profile): the header shows the new name at once. */
+export function renameSessionUser(displayName: string): void {
+  const user = sessionUser();
+  if (!user) return;
+  const renamed = { ...user, displayName };
+  if (current) current = { ...current, user: renamed };
+  storage()?.setItem(USER_KEY, JSON.stringify(renamed));
+  emit();
+}
+
 export function deviceToken(): string | undefined {
   return storage()?.getItem(DEVICE_KEY) ?? undefined;
 }

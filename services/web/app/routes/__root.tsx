@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitcher } from '../components/language-switcher';
 import { NotFound } from '../components/not-found';
+import { UserMenu } from '../features/account/user-menu';
 import { visitorZone } from '../lib/format';
 
 export const Route = createRootRouteWithContext<{ queryClient: QueryClient }>()({
@@ -39,9 +40,7 @@ function Shell() {
             <Link to="/" className="site-nav__link" activeOptions={{ exact: true }}>
               {t('nav.calls')}
             </Link>
-            <Link to="/sign-in" className="site-nav__link">
-              {t('nav.signIn')}
-            </Link>
+            <UserMenu />
           </nav>
           <LanguageSwitcher />
         </div>
