@@ -170,7 +170,7 @@ describe('languages', () => {
     await page.getByRole('heading', { name: 'Règles de l’appel' }).waitFor();
     await page.getByText(/^Au plus 2 partenaires peuvent venir d’un même pays/).waitFor();
     await page.getByRole('heading', { name: 'Historique des modifications' }).waitFor();
-    await page.getByRole('link', { name: 'Se connecter' }).click();
+    await page.getByRole('link', { name: 'Se connecter', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Se connecter' }).waitFor();
     expect(problems).toEqual([]);
     await close();

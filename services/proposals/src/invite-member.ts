@@ -22,7 +22,7 @@ export async function inviteMember(
   principal: Principal,
   proposalId: string,
   input: { email: string; role: 'editor' | 'viewer'; partnerId?: string | undefined },
-  links: { publicBase: string },
+  links: { publicBase: string; webBase: string },
 ): Promise<InvitationRow> {
   const access = await resolveProposalAccess(ctx.db, principal, proposalId);
   requireCoordinator(access, 'invite team members');
@@ -105,9 +105,10 @@ export async function inviteMember(
         text: [
           `${principal.displayName} <${principal.email}> invites you to ${what} the proposal ${header.acronym}${header.title ? ` – ${header.title}` : ''} on PerMed Calls.`,
           '',
-          'To accept, sign in (or create an account) and send this token:',
-          `  POST ${links.publicBase}/invitations/accept`,
-          `  {"token": "${token}"}`,
+          'To accept, open this link, then sign in (or create an account) and accept:',
+          `  ${links.webBase}/proposal-invitation#${token}`,
+          '',
+          `(API: POST ${links.publicBase}/invitations/accept with {"token": "${token}"})`,
           '',
           `The invitation can be used once and expires on ${expiresAt.toISOString()} (UTC).`,
           'If you did not expect it, ignore this message.',

@@ -86,6 +86,9 @@ describe('invitations', () => {
     expect(mail).toBeDefined();
     expect(mail).toContain('Subject: Invitation to join the proposal PGX-HEART');
     expect(mail).toContain('/api/proposals/invitations/accept');
+    // The link opens the web app's landing page, the token in the fragment (never sent to a server).
+    const token = await tokenSentTo(anna.email);
+    expect(mail!.replace(/=\r?\n/g, '')).toContain(`/proposal-invitation#${token}`);
   });
 
   it('needs a signed-in user to accept, and grants the invited role and partner section', async () => {

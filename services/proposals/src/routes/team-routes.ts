@@ -68,6 +68,11 @@ export function teamRoutes(ctx: ProposalsContext): FastifyPluginAsyncZod {
       async (request, reply) => {
         const row = await inviteMember(ctx, request.principal!, request.params.id, request.body, {
           publicBase: publicBase(),
+          // The web page of the link (services/web, /proposal-invitation) is served at the root.
+          webBase: (ctx.config.PUBLIC_URL ?? `http://${ctx.config.HOST}:${ctx.config.PORT}`).replace(
+            /\/$/,
+            '',
+          ),
         });
         return reply.code(201).send(invitationOf(row, ctx.clock.now()));
       },

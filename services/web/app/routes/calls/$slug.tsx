@@ -16,6 +16,7 @@ import {
   zoneAbbreviation,
 } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/title';
+import { StartProposal } from '../../features/workspace/start-proposal';
 import { ChangeList, isCallChange } from '../../features/calls/change-list';
 import { localRuleText } from '../../features/calls/rule-text';
 import { callStateLabel, ruleStageLabel, stageLabel, stageStatusLabel } from '../../features/calls/labels';
@@ -93,6 +94,7 @@ function CallPage() {
         {lng !== 'en' && <p className="muted small">{t('call.dataLanguage')}</p>}
       </section>
       <Deadline slug={slug} zone={definition.zone} />
+      <Apply slug={slug} />
       <nav aria-label={t('call.onThisPage')} className="toc">
         <ul>
           <li>
@@ -119,6 +121,16 @@ function CallPage() {
 
 function useStages(slug: string) {
   return useQuery(stagesQuery(slug));
+}
+
+/** "Apply": while the call takes new proposals (its first submission stage is open). */
+function Apply({ slug }: { slug: string }) {
+  const stages = useStages(slug);
+  const list = stages.data?.stages ?? [];
+  const first =
+    list.find((s) => s.kind === 'pre-proposal-submission') ??
+    list.find((s) => s.kind === 'full-proposal-submission');
+  return <StartProposal slug={slug} open={first?.status === 'open'} />;
 }
 
 function Deadline({ slug, zone }: { slug: string; zone: string }) {
