@@ -12,12 +12,18 @@ import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
 import { Route as ForgotPasswordRouteImport } from './routes/forgot-password'
 import { Route as ProfileRouteImport } from './routes/profile'
+import { Route as ProposalInvitationRouteImport } from './routes/proposal-invitation'
 import { Route as ResetPasswordRouteImport } from './routes/reset-password'
 import { Route as SignInRouteImport } from './routes/sign-in'
 import { Route as SignUpRouteImport } from './routes/sign-up'
 import { Route as VerifyEmailRouteImport } from './routes/verify-email'
 import { Route as CallsSlugRouteImport } from './routes/calls/$slug'
 import { Route as ProposalsIndexRouteImport } from './routes/proposals/index'
+import { Route as ProposalsIdIndexRouteImport } from './routes/proposals/$id/index'
+import { Route as ProposalsIdDocumentsRouteImport } from './routes/proposals/$id_.documents'
+import { Route as ProposalsIdHistoryRouteImport } from './routes/proposals/$id_.history'
+import { Route as ProposalsIdSubmitRouteImport } from './routes/proposals/$id_.submit'
+import { Route as ProposalsIdReceiptsSeqRouteImport } from './routes/proposals/$id_.receipts.$seq'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
@@ -32,6 +38,11 @@ const ForgotPasswordRoute = ForgotPasswordRouteImport.update({
 const ProfileRoute = ProfileRouteImport.update({
   id: '/profile',
   path: '/profile',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ProposalInvitationRoute = ProposalInvitationRouteImport.update({
+  id: '/proposal-invitation',
+  path: '/proposal-invitation',
   getParentRoute: () => rootRouteImport,
 } as any)
 const ResetPasswordRoute = ResetPasswordRouteImport.update({
@@ -64,40 +75,83 @@ const ProposalsIndexRoute = ProposalsIndexRouteImport.update({
   path: '/proposals/',
   getParentRoute: () => rootRouteImport,
 } as any)
+const ProposalsIdIndexRoute = ProposalsIdIndexRouteImport.update({
+  id: '/proposals/$id/',
+  path: '/proposals/$id/',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ProposalsIdDocumentsRoute = ProposalsIdDocumentsRouteImport.update({
+  id: '/proposals/$id_/documents',
+  path: '/proposals/$id/documents',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ProposalsIdHistoryRoute = ProposalsIdHistoryRouteImport.update({
+  id: '/proposals/$id_/history',
+  path: '/proposals/$id/history',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ProposalsIdSubmitRoute = ProposalsIdSubmitRouteImport.update({
+  id: '/proposals/$id_/submit',
+  path: '/proposals/$id/submit',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ProposalsIdReceiptsSeqRoute = ProposalsIdReceiptsSeqRouteImport.update({
+  id: '/proposals/$id_/receipts/$seq',
+  path: '/proposals/$id/receipts/$seq',
+  getParentRoute: () => rootRouteImport,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/forgot-password': typeof ForgotPasswordRoute
   '/profile': typeof ProfileRoute
+  '/proposal-invitation': typeof ProposalInvitationRoute
   '/reset-password': typeof ResetPasswordRoute
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/verify-email': typeof VerifyEmailRoute
   '/calls/$slug': typeof CallsSlugRoute
   '/proposals/': typeof ProposalsIndexRoute
+  '/proposals/$id/documents': typeof ProposalsIdDocumentsRoute
+  '/proposals/$id/history': typeof ProposalsIdHistoryRoute
+  '/proposals/$id/submit': typeof ProposalsIdSubmitRoute
+  '/proposals/$id/': typeof ProposalsIdIndexRoute
+  '/proposals/$id/receipts/$seq': typeof ProposalsIdReceiptsSeqRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
   '/forgot-password': typeof ForgotPasswordRoute
   '/profile': typeof ProfileRoute
+  '/proposal-invitation': typeof ProposalInvitationRoute
   '/reset-password': typeof ResetPasswordRoute
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/verify-email': typeof VerifyEmailRoute
   '/calls/$slug': typeof CallsSlugRoute
   '/proposals': typeof ProposalsIndexRoute
+  '/proposals/$id/documents': typeof ProposalsIdDocumentsRoute
+  '/proposals/$id/history': typeof ProposalsIdHistoryRoute
+  '/proposals/$id/submit': typeof ProposalsIdSubmitRoute
+  '/proposals/$id': typeof ProposalsIdIndexRoute
+  '/proposals/$id/receipts/$seq': typeof ProposalsIdReceiptsSeqRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
   '/forgot-password': typeof ForgotPasswordRoute
   '/profile': typeof ProfileRoute
+  '/proposal-invitation': typeof ProposalInvitationRoute
   '/reset-password': typeof ResetPasswordRoute
   '/sign-in': typeof SignInRoute
   '/sign-up': typeof SignUpRoute
   '/verify-email': typeof VerifyEmailRoute
   '/calls/$slug': typeof CallsSlugRoute
   '/proposals/': typeof ProposalsIndexRoute
+  '/proposals/$id_/documents': typeof ProposalsIdDocumentsRoute
+  '/proposals/$id_/history': typeof ProposalsIdHistoryRoute
+  '/proposals/$id_/submit': typeof ProposalsIdSubmitRoute
+  '/proposals/$id/': typeof ProposalsIdIndexRoute
+  '/proposals/$id_/receipts/$seq': typeof ProposalsIdReceiptsSeqRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -105,46 +159,70 @@ export interface FileRouteTypes {
     | '/'
     | '/forgot-password'
     | '/profile'
+    | '/proposal-invitation'
     | '/reset-password'
     | '/sign-in'
     | '/sign-up'
     | '/verify-email'
     | '/calls/$slug'
     | '/proposals/'
+    | '/proposals/$id/documents'
+    | '/proposals/$id/history'
+    | '/proposals/$id/submit'
+    | '/proposals/$id/'
+    | '/proposals/$id/receipts/$seq'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/'
     | '/forgot-password'
     | '/profile'
+    | '/proposal-invitation'
     | '/reset-password'
     | '/sign-in'
     | '/sign-up'
     | '/verify-email'
     | '/calls/$slug'
     | '/proposals'
+    | '/proposals/$id/documents'
+    | '/proposals/$id/history'
+    | '/proposals/$id/submit'
+    | '/proposals/$id'
+    | '/proposals/$id/receipts/$seq'
   id:
     | '__root__'
     | '/'
     | '/forgot-password'
     | '/profile'
+    | '/proposal-invitation'
     | '/reset-password'
     | '/sign-in'
     | '/sign-up'
     | '/verify-email'
     | '/calls/$slug'
     | '/proposals/'
+    | '/proposals/$id_/documents'
+    | '/proposals/$id_/history'
+    | '/proposals/$id_/submit'
+    | '/proposals/$id/'
+    | '/proposals/$id_/receipts/$seq'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   ForgotPasswordRoute: typeof ForgotPasswordRoute
   ProfileRoute: typeof ProfileRoute
+  ProposalInvitationRoute: typeof ProposalInvitationRoute
   ResetPasswordRoute: typeof ResetPasswordRoute
   SignInRoute: typeof SignInRoute
   SignUpRoute: typeof SignUpRoute
   VerifyEmailRoute: typeof VerifyEmailRoute
   CallsSlugRoute: typeof CallsSlugRoute
   ProposalsIndexRoute: typeof ProposalsIndexRoute
+  ProposalsIdDocumentsRoute: typeof ProposalsIdDocumentsRoute
+  ProposalsIdHistoryRoute: typeof ProposalsIdHistoryRoute
+  ProposalsIdSubmitRoute: typeof ProposalsIdSubmitRoute
+  ProposalsIdIndexRoute: typeof ProposalsIdIndexRoute
+  ProposalsIdReceiptsSeqRoute: typeof ProposalsIdReceiptsSeqRoute
 }
 
 declare module '@tanstack/react-router' {
@@ -168,6 +246,13 @@ declare module '@tanstack/react-router' {
       path: '/profile'
       fullPath: '/profile'
       preLoaderRoute: typeof ProfileRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/proposal-invitation': {
+      id: '/proposal-invitation'
+      path: '/proposal-invitation'
+      fullPath: '/proposal-invitation'
+      preLoaderRoute: typeof ProposalInvitationRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/reset-password': {
@@ -212,6 +297,41 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof ProposalsIndexRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/proposals/$id/': {
+      id: '/proposals/$id/'
+      path: '/proposals/$id'
+      fullPath: '/proposals/$id/'
+      preLoaderRoute: typeof ProposalsIdIndexRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/proposals/$id_/documents': {
+      id: '/proposals/$id_/documents'
+      path: '/proposals/$id/documents'
+      fullPath: '/proposals/$id/documents'
+      preLoaderRoute: typeof ProposalsIdDocumentsRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/proposals/$id_/history': {
+      id: '/proposals/$id_/history'
+      path: '/proposals/$id/history'
+      fullPath: '/proposals/$id/history'
+      preLoaderRoute: typeof ProposalsIdHistoryRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/proposals/$id_/submit': {
+      id: '/proposals/$id_/submit'
+      path: '/proposals/$id/submit'
+      fullPath: '/proposals/$id/submit'
+      preLoaderRoute: typeof ProposalsIdSubmitRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/proposals/$id_/receipts/$seq': {
+      id: '/proposals/$id_/receipts/$seq'
+      path: '/proposals/$id/receipts/$seq'
+      fullPath: '/proposals/$id/receipts/$seq'
+      preLoaderRoute: typeof ProposalsIdReceiptsSeqRouteImport
+      parentRoute: typeof rootRouteImport
+    }
   }
 }
 
@@ -219,12 +339,18 @@ const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   ForgotPasswordRoute: ForgotPasswordRoute,
   ProfileRoute: ProfileRoute,
+  ProposalInvitationRoute: ProposalInvitationRoute,
   ResetPasswordRoute: ResetPasswordRoute,
   SignInRoute: SignInRoute,
   SignUpRoute: SignUpRoute,
   VerifyEmailRoute: VerifyEmailRoute,
   CallsSlugRoute: CallsSlugRoute,
   ProposalsIndexRoute: ProposalsIndexRoute,
+  ProposalsIdDocumentsRoute: ProposalsIdDocumentsRoute,
+  ProposalsIdHistoryRoute: ProposalsIdHistoryRoute,
+  ProposalsIdSubmitRoute: ProposalsIdSubmitRoute,
+  ProposalsIdIndexRoute: ProposalsIdIndexRoute,
+  ProposalsIdReceiptsSeqRoute: ProposalsIdReceiptsSeqRoute,
 }
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)
