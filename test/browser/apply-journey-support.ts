@@ -258,7 +258,7 @@ export async function addPartner(page: Page, w: Words, p: (typeof consortium)[nu
 /** Screenshots of each step, to look at (the system's temporary directory). */
 export const journeyShots = path.join(tmpdir(), 'permed-apply-journey');
 
-export async function step(page: Page, language: Language, name: string): Promise<void> {
+export async function step(page: Page, language: Language, name: string, fullPage = true): Promise<void> {
   await mkdir(journeyShots, { recursive: true });
-  await page.screenshot({ path: path.join(journeyShots, `${language}-${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(journeyShots, `${language}-${name}.png`), fullPage });
 }

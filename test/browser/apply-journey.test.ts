@@ -13,6 +13,7 @@ import { addPartner, consortium, step, words, type Language } from './apply-jour
 import { axeViolations, collectProblems, startWorld, visitor, type World } from './platform.ts';
 
 let world: World;
+const consortiumHeading = { en: 'Consortium', de: 'Konsortium', fr: 'Consortium' } as const;
 
 beforeAll(async () => {
   // Three people sign up and in from 127.0.0.1 within a minute; the limit has its own tests.
@@ -31,7 +32,8 @@ async function apply(language: Language): Promise<void> {
   const context = await world.browser.newContext({ ...visitor, locale: w.locale, acceptDownloads: true });
   const page = await context.newPage();
   const problems = collectProblems(page);
-  const acronym = `PGX-${language.toUpperCase()}`;
+  const acronym = { en: 'PGX-KIDS', de: 'PGX-KINDER', fr: 'PGX-ENFANTS' }[language];
+  const displayName = { en: 'Ana Ruiz', de: 'Jonas Weber', fr: 'Claire Martin' }[language];
   const email = newAddress(`applicant-${language}`);
   const password = 'quiet lantern orbits marble 42';
 
@@ -45,7 +47,7 @@ async function apply(language: Language): Promise<void> {
 
   // Sign up; the page says to look in the mailbox.
   await page.getByRole('heading', { level: 1 }).waitFor();
-  await page.getByLabel(w.name, { exact: true }).fill(`Applicant ${language}`);
+  await page.getByLabel(w.name, { exact: true }).fill(displayName);
   await page.getByLabel(w.email, { exact: true }).fill(email);
   await page.getByLabel(w.newPassword).fill(password);
   await accessible(page, 'sign-up');
@@ -92,6 +94,11 @@ async function apply(language: Language): Promise<void> {
   await expect.poll(() => panel.getByRole('status').textContent(), { timeout: 10_000 }).toMatch(w.eligible);
   await accessible(page, 'workspace');
   await step(page, language, '04-workspace');
+  // The README's picture: the consortium beside the live check, one screen at 1280 px.
+  await page
+    .getByRole('heading', { level: 2, name: consortiumHeading[language] })
+    .evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
+  await step(page, language, 'readme-workspace', false);
 
   // Documents, reached by the proposal's own navigation: the PDF.
   const nav = page.getByRole('navigation', { name: w.nav });
@@ -111,6 +118,8 @@ async function apply(language: Language): Promise<void> {
   await nav.getByRole('link', { name: w.submitTab, exact: true }).click();
   await page.getByRole('heading', { level: 1, name: new RegExp(w.submitTab) }).waitFor();
   await page.locator('.report__verdict').waitFor();
+  // Only this page is marked current, not the workspace above it in the path.
+  expect(await nav.locator('[aria-current="page"]').allTextContents()).toEqual([w.submitTab]);
   await step(page, language, '06-submit');
   await page.getByRole('button', { name: w.submitOpen }).click();
   const dialog = page.getByRole('alertdialog', { name: w.confirmTitle });
@@ -123,6 +132,7 @@ async function apply(language: Language): Promise<void> {
   expect(number).toBe(`${acronym} v1`);
   await accessible(page, 'receipt');
   await step(page, language, '07-receipt');
+  await step(page, language, 'readme-receipt', false);
 
   // The receipt as a PDF: a PDF that names this submission.
   const download = page.waitForEvent('download');
