@@ -22,7 +22,8 @@ export interface Words {
   signIn: string;
   password: string;
   myProposals: string;
-  browseCalls: string;
+  submittedBadge: string;
+  workspace: string;
   apply: string;
   acronym: string;
   start: string;
@@ -72,7 +73,8 @@ export const words: Record<Language, Words> = {
     signIn: 'Sign in',
     password: 'Password',
     myProposals: 'My proposals',
-    browseCalls: 'Browse the calls',
+    submittedBadge: 'Submitted',
+    workspace: 'Workspace',
     apply: 'Apply to this call',
     acronym: 'Acronym',
     start: 'Start a proposal',
@@ -120,7 +122,8 @@ export const words: Record<Language, Words> = {
     signIn: 'Anmelden',
     password: 'Passwort',
     myProposals: 'Meine Anträge',
-    browseCalls: 'Ausschreibungen ansehen',
+    submittedBadge: 'Eingereicht',
+    workspace: 'Arbeitsbereich',
     apply: 'Für diese Ausschreibung bewerben',
     acronym: 'Akronym',
     start: 'Antrag beginnen',
@@ -168,7 +171,8 @@ export const words: Record<Language, Words> = {
     signIn: 'Se connecter',
     password: 'Mot de passe',
     myProposals: 'Mes propositions',
-    browseCalls: 'Parcourir les appels',
+    submittedBadge: 'Soumise',
+    workspace: 'Espace de travail',
     apply: 'Répondre à cet appel',
     acronym: 'Acronyme',
     start: 'Commencer une proposition',

@@ -67,11 +67,8 @@ async function apply(language: Language): Promise<void> {
   await accessible(page, 'sign-in');
   await page.getByRole('main').getByRole('button', { name: w.signIn }).click();
 
-  // My proposals is empty and leads to the calls; the call page now offers to start a proposal.
-  await page.getByRole('heading', { level: 1, name: w.myProposals }).waitFor();
-  await accessible(page, 'my proposals');
-  await page.getByRole('link', { name: w.browseCalls }).click();
-  await page.locator('main a[href="/calls/live-demo-call"]').first().click();
+  // Back where the person was going when they chose to create an account: the call's apply form.
+  await page.waitForURL(/\/calls\/live-demo-call/);
   const start = page.getByRole('region', { name: w.apply });
   await start.getByLabel(w.acronym).fill(acronym);
   await start.getByRole('button', { name: w.start }).click();
@@ -162,6 +159,18 @@ async function apply(language: Language): Promise<void> {
   expect(proposal.state).toBe('submitted');
   expect(proposal.header.acronym).toBe(acronym);
   expect(proposal.partners.map((p) => p.organisation.country).sort()).toEqual(['DE', 'ES', 'FR']);
+
+  // My proposals, from the header's menu, lists it as submitted and leads back to its workspace.
+  await page.getByRole('button', { name: new RegExp(displayName) }).click();
+  await page.getByRole('link', { name: w.myProposals }).click();
+  await page.getByRole('heading', { level: 1, name: w.myProposals }).waitFor();
+  const item = page.getByRole('listitem').filter({ hasText: acronym });
+  await item.getByText(w.submittedBadge, { exact: true }).waitFor();
+  await accessible(page, 'my proposals');
+  await step(page, language, '08-my-proposals');
+  await item.getByRole('link', { name: new RegExp(acronym) }).click();
+  await page.getByRole('heading', { level: 1, name: new RegExp(acronym) }).waitFor();
+  expect(await nav.locator('[aria-current="page"]').allTextContents()).toEqual([w.workspace]);
 
   // Refused API calls show up as console errors of the form "status of 4xx"; nothing else may.
   expect(problems.filter((p) => !p.includes('status of 4'))).toEqual([]);
