@@ -228,7 +228,11 @@ export const consortium = [
   },
 ] as const;
 
-/** Adds one partner through the workspace's "new partner" form, as a person fills it. */
+/**
+ * Adds one partner through the workspace's "new partner" form, as a person fills it. The PI's
+ * address differs by language: ISCIII allows a PI in one proposal only, and the three journeys
+ * share a platform.
+ */
 export async function addPartner(page: Page, w: Words, p: (typeof consortium)[number]): Promise<void> {
   await page.getByRole('button', { name: w.addAPartner, exact: true }).click();
   const form = page.getByRole('form', { name: w.newPartner });
@@ -238,7 +242,9 @@ export async function addPartner(page: Page, w: Words, p: (typeof consortium)[nu
   await org.getByLabel(w.type, { exact: true }).selectOption('academia');
   const pi = form.getByRole('group', { name: w.pi });
   await pi.getByLabel(w.name, { exact: true }).fill(`PI of ${p.name}`);
-  await pi.getByLabel(w.piEmail, { exact: true }).fill(`pi.${p.country.toLowerCase()}@example.org`);
+  await pi
+    .getByLabel(w.piEmail, { exact: true })
+    .fill(`pi.${p.country.toLowerCase()}.${w.locale}@example.org`);
   if (p.coordinator) await pi.getByLabel(w.coordinates).check();
   // The funder's combo box: open its list, type to filter, pick.
   const box = form.getByRole('combobox', { name: w.funder });
@@ -247,12 +253,15 @@ export async function addPartner(page: Page, w: Words, p: (typeof consortium)[nu
   // The live check re-renders the form while one types and can close the list under the
   // pointer; a person opens it again with the arrow key, and so does the test.
   const option = page.getByRole('option', { name: p.funder });
-  for (let tries = 0; tries < 5; tries++) {
-    if (await option.isVisible()) break;
-    await box.press('ArrowDown');
-    await page.waitForTimeout(200);
+  for (let tries = 1; ; tries++) {
+    if (!(await option.isVisible())) await box.press('ArrowDown');
+    try {
+      await option.click({ timeout: 2000 });
+      break;
+    } catch (error) {
+      if (tries === 5) throw error;
+    }
   }
-  await option.click();
   await expect.poll(() => box.inputValue()).toMatch(p.funder);
   await form.getByLabel(w.personnel).fill(p.personnel);
   await form.getByRole('button', { name: w.addPartner, exact: true }).click();
