@@ -1,6 +1,7 @@
 // `node services/web/src/screenshots.ts [base-url] [out-dir] [full|viewport]`: every public page at
 // 1280 px and 360 px, in English, German and French, in headless Chromium, to look at as a person
-// would (docs/screenshots/ holds two of them, taken with `viewport`).
+// would (docs/screenshots/ holds two of them, taken with `viewport`; its workspace and receipt
+// pictures come from test/browser/apply-journey.test.ts).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from '@playwright/test';

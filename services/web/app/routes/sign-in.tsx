@@ -12,6 +12,7 @@ import { redirectSearch, safeRedirect } from '../features/account/redirect';
 import { i18next } from '../i18n';
 import { formatClockTime, visitorZone } from '../lib/format';
 import { useDocumentTitle } from '../lib/title';
+import { takeReturn } from '../features/proposal/return-after-sign-up';
 
 export const Route = createFileRoute('/sign-in')({
   validateSearch: redirectSearch,
@@ -60,7 +61,7 @@ function SignIn() {
     } catch {
       // The profile is a nicety here; signing in succeeded.
     }
-    router.history.push(safeRedirect(redirect));
+    router.history.push(safeRedirect(redirect ?? takeReturn()));
   });
 
   let message: string | null = null;

@@ -17,6 +17,7 @@ import { signUpSchema } from '../features/account/schemas';
 import { LanguageChoice } from '../features/account/language-choice';
 import { currentLanguage } from '../i18n';
 import { useDocumentTitle } from '../lib/title';
+import { rememberReturn } from '../features/proposal/return-after-sign-up';
 
 export const Route = createFileRoute('/sign-up')({
   component: SignUp,
@@ -42,6 +43,7 @@ function SignUp() {
     setAdvice(null);
     try {
       await signUp(values);
+      rememberReturn();
       setSent(true);
     } catch (error) {
       const outcome = applyProblem(t, error, form.setError, {

@@ -7,6 +7,7 @@ import { ApiError } from '../../lib/api';
 import { useSessionUser } from '../../lib/session';
 import { useDocumentTitle } from '../../lib/title';
 import { proposalQuery, type ProposalView } from './queries';
+import { ProposalNav } from '../proposal/proposal-nav';
 
 type Section = 'documents' | 'submit' | 'history';
 
@@ -60,11 +61,6 @@ export function ProposalFrame({
     );
   }
   const p = proposal.data;
-  const tabs = [
-    { key: 'documents', to: '/proposals/$id/documents', label: t('submission.nav.documents') },
-    { key: 'submit', to: '/proposals/$id/submit', label: t('submission.nav.submit') },
-    { key: 'history', to: '/proposals/$id/history', label: t('submission.nav.history') },
-  ] as const;
   return (
     <article className="submission">
       <header className="submission__header">
@@ -84,22 +80,7 @@ export function ProposalFrame({
           {t(p.stage === 'full-proposal' ? 'submission.stage.full' : 'submission.stage.pre')} ·{' '}
           {t('submission.state', { state: t(`submission.states.${p.state}`, { defaultValue: p.state }) })}
         </p>
-        <nav aria-label={t('submission.nav.label')} className="submission__nav">
-          <ul>
-            {tabs.map((tab) => (
-              <li key={tab.key}>
-                <Link
-                  to={tab.to}
-                  params={{ id }}
-                  className="submission__tab"
-                  aria-current={tab.key === section ? 'page' : undefined}
-                >
-                  {tab.label}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <ProposalNav id={id} current={section} />
       </header>
       {children(p)}
     </article>

@@ -109,9 +109,17 @@ export function SubmitPanel({ proposal }: { proposal: ProposalView }) {
           ) : (
             <p>
               {t('submission.submit.fixFirst')}{' '}
-              <Link to="/proposals/$id/documents" params={{ id: proposal.id }}>
-                {t('submission.nav.documents')}
-              </Link>
+              {validation.data?.problems.some(
+                (p) => p.level === 'error' && !p.path.startsWith('/documents'),
+              ) ? (
+                <Link to="/proposals/$id" params={{ id: proposal.id }}>
+                  {t('proposalNav.workspace')}
+                </Link>
+              ) : (
+                <Link to="/proposals/$id/documents" params={{ id: proposal.id }}>
+                  {t('submission.nav.documents')}
+                </Link>
+              )}
             </p>
           )
         ) : closed || refusedDeadline ? (

@@ -18,6 +18,7 @@ import {
   type ProposalView,
 } from './queries';
 import type { Flat } from './rebase';
+import { ProposalNav } from '../proposal/proposal-nav';
 
 const NEW = '__new__';
 
@@ -114,11 +115,7 @@ export function WorkspacePage({ id }: { id: string }) {
           <span lang="en">{proposal.call.title}</span> · {t(`workspace.stage.${proposal.stage}`)} ·{' '}
           {t('workspace.yourRole', { role: t(`workspace.role.${proposal.you.role as 'coordinator'}`) })}
         </p>
-        <nav aria-label={t('workspace.moreNav')} className="workspace__nav">
-          <a href={`/proposals/${proposal.id}/documents`}>{t('workspace.nav.documents')}</a>
-          <a href={`/proposals/${proposal.id}/submit`}>{t('workspace.nav.submit')}</a>
-          <a href={`/proposals/${proposal.id}/history`}>{t('workspace.nav.history')}</a>
-        </nav>
+        <ProposalNav id={proposal.id} current="workspace" />
       </header>
       <div className="workspace__body">
         <div className="workspace__main">

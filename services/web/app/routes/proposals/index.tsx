@@ -61,8 +61,7 @@ function MyProposals() {
               {proposals.map((p) => (
                 <li key={p.id} className="card mine-item">
                   <h3 className="mine-item__title">
-                    {/* The workspace's route belongs to the proposal pages; a plain link reaches it. */}
-                    <a href={`/proposals/${p.id}`}>
+                    <Link to="/proposals/$id" params={{ id: p.id }}>
                       <span className="mine-item__acronym">{p.acronym}</span>
                       {p.title && (
                         <>
@@ -70,7 +69,7 @@ function MyProposals() {
                           <span lang="en">{p.title}</span>
                         </>
                       )}
-                    </a>
+                    </Link>
                   </h3>
                   <p className="mine-item__meta">
                     <span className={`badge badge--proposal-${p.state}`}>
