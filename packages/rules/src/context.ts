@@ -56,6 +56,12 @@ export interface EligibilityContext {
   /** Id of the proposal being checked, so that it is skipped if it also appears in `otherProposals`. */
   readonly proposalId?: string;
   readonly otherProposals?: readonly OtherProposal[];
+  /**
+   * Whether a finding may name the other proposals (acronym and id), as in the funders' and the
+   * call office's checks. Off by default: an applicant's verdict says how many other proposals
+   * share a principal investigator, never which, since those belong to other consortia.
+   */
+  readonly nameOtherProposals?: boolean;
   readonly officialVerdicts?: readonly OfficialVerdict[];
 }
 

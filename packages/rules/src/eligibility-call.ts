@@ -53,7 +53,10 @@ export type EligibilityCall = z.infer<typeof eligibilityCall>;
 export function contextFromCall(
   call: EligibilityCall,
   stage: ProposalStage,
-  extra: Pick<EligibilityContext, 'proposalId' | 'otherProposals' | 'officialVerdicts'> = {},
+  extra: Pick<
+    EligibilityContext,
+    'proposalId' | 'otherProposals' | 'nameOtherProposals' | 'officialVerdicts'
+  > = {},
 ): EligibilityContext {
   return {
     callId: call.id,

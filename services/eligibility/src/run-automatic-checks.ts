@@ -58,7 +58,11 @@ export function evaluateVersions(
   const others: OtherProposal[] = versions.flatMap((v) =>
     v.doc ? [{ proposalId: v.row.proposalId, acronym: v.doc.acronym, partners: v.doc.partners }] : [],
   );
-  const base = contextFromCall(call.eligibilityCall, stage, { otherProposals: others });
+  // The funders and the call office run these checks and may see which proposals share a PI.
+  const base = contextFromCall(call.eligibilityCall, stage, {
+    otherProposals: others,
+    nameOtherProposals: true,
+  });
   const out: AutomaticCheckResult[] = [];
   for (const v of versions) {
     if (only && !only.has(v.row.proposalId)) continue;

@@ -260,7 +260,11 @@ describe('one-proposal-per-pi (ISCIII)', () => {
   const run = (otherProposals: ReturnType<typeof other>[], proposalId?: string) =>
     of(
       evaluateProposal(
-        demoContext('pre-proposal', { otherProposals, ...(proposalId ? { proposalId } : {}) }),
+        demoContext('pre-proposal', {
+          otherProposals,
+          nameOtherProposals: true,
+          ...(proposalId ? { proposalId } : {}),
+        }),
         buildProposal({ partners: [...background, es] }),
       ),
       'isciii-one-proposal-per-pi',
@@ -272,10 +276,25 @@ describe('one-proposal-per-pi (ISCIII)', () => {
   it('finds the same PI by ORCID', () => {
     const orcid = '0000-0002-1825-0097';
     const v = evaluateProposal(
-      demoContext('pre-proposal', { otherProposals: [other('p-9', 'x@example.org', orcid)] }),
+      demoContext('pre-proposal', {
+        otherProposals: [other('p-9', 'x@example.org', orcid)],
+        nameOtherProposals: true,
+      }),
       buildProposal({ partners: [...background, { ...es, orcid }] }),
     );
     expect(of(v, 'isciii-one-proposal-per-pi')[0]?.facts).toEqual({ otherProposalIds: ['p-9'] });
+  });
+  it("never names another consortium's proposal in an applicant's verdict", () => {
+    const v = evaluateProposal(
+      demoContext('pre-proposal', {
+        otherProposals: [other('p-2', 'ana.garcia@example.org'), other('p-3', 'ana.garcia@example.org')],
+      }),
+      buildProposal({ partners: [...background, es] }),
+    );
+    const [f] = of(v, 'isciii-one-proposal-per-pi');
+    expect(f?.facts).toEqual({ otherProposals: 2 });
+    expect(f?.message).toContain('2 other proposals of this call');
+    expect(JSON.stringify(f)).not.toMatch(/p-2|p-3/);
   });
   it('skips the proposal being checked and PIs of other funders', () => {
     expect(run([other('self', 'ana.garcia@example.org')], 'self')).toEqual([]);

@@ -51,11 +51,21 @@ export const oneProposalPerPi: KindHandler<'one-proposal-per-pi'> = {
       }
       if (!found.size) continue;
       const list = [...found.values()].sort((a, b) => (a.proposalId < b.proposalId ? -1 : 1));
-      findings.push({
-        partnerIds: [p.id],
-        facts: { otherProposalIds: list.map((o) => o.proposalId) },
-        message: `The principal investigator of ${partnerLabel(p)}, ${p.pi.name}, also appears in ${joinAnd(list.map((o) => `${o.acronym} (${o.proposalId})`))}; ${who} allows a principal investigator in only one proposal.`,
-      });
+      const rest = `${who} allows a principal investigator in only one proposal.`;
+      const lead = `The principal investigator of ${partnerLabel(p)}, ${p.pi.name}, also appears in`;
+      findings.push(
+        state.context.nameOtherProposals
+          ? {
+              partnerIds: [p.id],
+              facts: { otherProposalIds: list.map((o) => o.proposalId) },
+              message: `${lead} ${joinAnd(list.map((o) => `${o.acronym} (${o.proposalId})`))}; ${rest}`,
+            }
+          : {
+              partnerIds: [p.id],
+              facts: { otherProposals: list.length },
+              message: `${lead} ${list.length === 1 ? 'another proposal' : `${list.length} other proposals`} of this call; ${rest}`,
+            },
+      );
     }
     return findings;
   },

@@ -99,7 +99,7 @@ export function buildProposal(spec: ProposalSpec, call: EligibilityCall = demoCa
 /** The demo call's context at a stage, with extras. */
 export function demoContext(
   stage: EligibilityContext['stage'] = 'pre-proposal',
-  extra: Pick<EligibilityContext, 'proposalId' | 'otherProposals' | 'officialVerdicts'> = {},
+  extra: Parameters<typeof contextFromCall>[2] = {},
 ): EligibilityContext {
   return contextFromCall(demoCall, stage, extra);
 }
