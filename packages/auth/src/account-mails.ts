@@ -136,6 +136,20 @@ const words = {
 
 const pick = (language: MailLanguage | null | undefined) => words[language ?? 'en'];
 
+/** Every account mail is one letter: the greeting, its own lines, then the signature. */
+function letter(
+  w: ReturnType<typeof pick>,
+  recipient: { to: string; name: string },
+  subject: string,
+  body: readonly string[],
+): AccountMail {
+  return {
+    to: recipient.to,
+    subject,
+    text: [w.dear(recipient.name), '', ...body, '', '—', w.signature].join('\n'),
+  };
+}
+
 export function verificationMail(args: {
   to: string;
   name: string;
@@ -145,23 +159,14 @@ export function verificationMail(args: {
   language?: MailLanguage | null;
 }): AccountMail {
   const w = pick(args.language);
-  return {
-    to: args.to,
-    subject: w.verify.subject,
-    text: [
-      w.dear(args.name),
-      '',
-      w.verify.intro,
-      '',
-      `${args.base}/verify-email?token=${args.token}`,
-      '',
-      w.verify.expiry(utc(args.expiresAt)),
-      w.verify.ignore,
-      '',
-      '—',
-      w.signature,
-    ].join('\n'),
-  };
+  return letter(w, args, w.verify.subject, [
+    w.verify.intro,
+    '',
+    `${args.base}/verify-email?token=${args.token}`,
+    '',
+    w.verify.expiry(utc(args.expiresAt)),
+    w.verify.ignore,
+  ]);
 }
 
 /** Sent instead of a verification mail when the address already has an account. */
@@ -172,22 +177,13 @@ export function alreadyRegisteredMail(args: {
   language?: MailLanguage | null;
 }): AccountMail {
   const w = pick(args.language);
-  return {
-    to: args.to,
-    subject: w.already.subject,
-    text: [
-      w.dear(args.name),
-      '',
-      ...w.already.intro,
-      '',
-      w.already.signIn(args.base),
-      w.already.reset(args.base),
-      w.already.ignore,
-      '',
-      '—',
-      w.signature,
-    ].join('\n'),
-  };
+  return letter(w, args, w.already.subject, [
+    ...w.already.intro,
+    '',
+    w.already.signIn(args.base),
+    w.already.reset(args.base),
+    w.already.ignore,
+  ]);
 }
 
 export function passwordResetMail(args: {
@@ -199,23 +195,14 @@ export function passwordResetMail(args: {
   language?: MailLanguage | null;
 }): AccountMail {
   const w = pick(args.language);
-  return {
-    to: args.to,
-    subject: w.reset.subject,
-    text: [
-      w.dear(args.name),
-      '',
-      w.reset.intro,
-      '',
-      `${args.base}/reset-password?token=${args.token}`,
-      '',
-      w.reset.expiry(utc(args.expiresAt)),
-      w.reset.ignore,
-      '',
-      '—',
-      w.signature,
-    ].join('\n'),
-  };
+  return letter(w, args, w.reset.subject, [
+    w.reset.intro,
+    '',
+    `${args.base}/reset-password?token=${args.token}`,
+    '',
+    w.reset.expiry(utc(args.expiresAt)),
+    w.reset.ignore,
+  ]);
 }
 
 /** Tells the owner that the password changed, so a change they did not make does not go unseen. */
@@ -228,19 +215,10 @@ export function passwordChangedMail(args: {
   language?: MailLanguage | null;
 }): AccountMail {
   const w = pick(args.language);
-  return {
-    to: args.to,
-    subject: w.changed.subject,
-    text: [
-      w.dear(args.name),
-      '',
-      w.changed.what(args.how, utc(args.at)),
-      w.changed.sessions(args.how),
-      '',
-      w.changed.notYou(args.base),
-      '',
-      '—',
-      w.signature,
-    ].join('\n'),
-  };
+  return letter(w, args, w.changed.subject, [
+    w.changed.what(args.how, utc(args.at)),
+    w.changed.sessions(args.how),
+    '',
+    w.changed.notYou(args.base),
+  ]);
 }
