@@ -150,23 +150,31 @@ function letter(
   };
 }
 
-export function verificationMail(args: {
+/** Who a mail with a single-use link goes to, and the link's token and end. */
+interface LinkMailArgs {
   to: string;
   name: string;
   base: string;
   token: string;
   expiresAt: Date;
   language?: MailLanguage | null;
-}): AccountMail {
+}
+
+/** A mail whose point is one single-use link: what it is for, the link, when it ends. */
+function linkMail(args: LinkMailArgs, kind: 'verify' | 'reset', page: string): AccountMail {
   const w = pick(args.language);
-  return letter(w, args, w.verify.subject, [
-    w.verify.intro,
+  return letter(w, args, w[kind].subject, [
+    w[kind].intro,
     '',
-    `${args.base}/verify-email?token=${args.token}`,
+    `${args.base}/${page}?token=${args.token}`,
     '',
-    w.verify.expiry(utc(args.expiresAt)),
-    w.verify.ignore,
+    w[kind].expiry(utc(args.expiresAt)),
+    w[kind].ignore,
   ]);
+}
+
+export function verificationMail(args: LinkMailArgs): AccountMail {
+  return linkMail(args, 'verify', 'verify-email');
 }
 
 /** Sent instead of a verification mail when the address already has an account. */
@@ -186,23 +194,8 @@ export function alreadyRegisteredMail(args: {
   ]);
 }
 
-export function passwordResetMail(args: {
-  to: string;
-  name: string;
-  base: string;
-  token: string;
-  expiresAt: Date;
-  language?: MailLanguage | null;
-}): AccountMail {
-  const w = pick(args.language);
-  return letter(w, args, w.reset.subject, [
-    w.reset.intro,
-    '',
-    `${args.base}/reset-password?token=${args.token}`,
-    '',
-    w.reset.expiry(utc(args.expiresAt)),
-    w.reset.ignore,
-  ]);
+export function passwordResetMail(args: LinkMailArgs): AccountMail {
+  return linkMail(args, 'reset', 'reset-password');
 }
 
 /** Tells the owner that the password changed, so a change they did not make does not go unseen. */

@@ -8,6 +8,7 @@ import {
   passwordResetMail,
   verificationMail,
   type AccountMail,
+  type MailLanguage,
 } from './account-mails.ts';
 import { clearSignInAttempts, takeSignInAttempt, THROTTLE_QUIET_RESET_MS } from './login-throttle.ts';
 import { assertStrongPassword } from './password-policy.ts';
@@ -82,6 +83,24 @@ async function mailPasswordChanged(
       language: user.language,
     }),
     now,
+  );
+}
+
+/** Issues a fresh e-mail verification link and mails it to the address being confirmed. */
+async function mailVerificationLink(
+  tx: DbOrTx,
+  args: { userId: string; to: string; name: string; base: string; language: MailLanguage | null; now: Date },
+): Promise<void> {
+  const link = await issueToken(tx, {
+    userId: args.userId,
+    purpose: 'verify-email',
+    now: args.now,
+    ttlMs: VERIFY_EMAIL_TTL_MS,
+  });
+  await sendMail(
+    tx,
+    verificationMail({ to: args.to, name: args.name, base: args.base, ...link, language: args.language }),
+    args.now,
   );
 }
 
@@ -195,23 +214,14 @@ export async function signUp(
       .onConflictDoNothing()
       .returning({ id: users.id });
     if (created) {
-      const link = await issueToken(tx, {
+      await mailVerificationLink(tx, {
         userId: created.id,
-        purpose: 'verify-email',
+        to: email,
+        name: input.displayName,
+        base,
+        language: input.language ?? null,
         now,
-        ttlMs: VERIFY_EMAIL_TTL_MS,
       });
-      await sendMail(
-        tx,
-        verificationMail({
-          to: email,
-          name: input.displayName,
-          base,
-          ...link,
-          language: input.language ?? null,
-        }),
-        now,
-      );
       await auditAccount(tx, {
         actor: { userId: created.id, label: email },
         action: 'user.signed_up',
@@ -227,23 +237,14 @@ export async function signUp(
         .update(users)
         .set({ displayName: input.displayName, passwordHash, language: input.language ?? existing.language })
         .where(eq(users.id, existing.id));
-      const link = await issueToken(tx, {
+      await mailVerificationLink(tx, {
         userId: existing.id,
-        purpose: 'verify-email',
+        to: email,
+        name: input.displayName,
+        base,
+        language: input.language ?? existing.language,
         now,
-        ttlMs: VERIFY_EMAIL_TTL_MS,
       });
-      await sendMail(
-        tx,
-        verificationMail({
-          to: email,
-          name: input.displayName,
-          base,
-          ...link,
-          language: input.language ?? existing.language,
-        }),
-        now,
-      );
       await auditAccount(tx, {
         actor: { userId: existing.id, label: email },
         action: 'user.signed_up_again',
