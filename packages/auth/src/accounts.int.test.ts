@@ -131,6 +131,14 @@ describe('sign-up and e-mail verification', () => {
       'auth.login_failed by self',
       'user.email_verified by self',
     ]);
+    // Each account act is audited with the address of the client that asked (post() sends from 10.3.x.y).
+    const ips = await ctx.db.db
+      .select({ action: schema.auditEvents.action, details: schema.auditEvents.details })
+      .from(schema.auditEvents)
+      .where(eq(schema.auditEvents.targetId, me.id))
+      .orderBy(asc(schema.auditEvents.id));
+    for (const row of ips.filter((r) => r.action.startsWith('user.')))
+      expect((row.details as { ip?: unknown }).ip, row.action).toMatch(/^10\.3\.\d+\.\d+$/);
   });
 
   it('answers a sign-up of a registered address exactly like a new one, and mails the owner instead', async () => {
