@@ -136,32 +136,45 @@ const words = {
 
 const pick = (language: MailLanguage | null | undefined) => words[language ?? 'en'];
 
-export function verificationMail(args: {
+/** Every account mail is one letter: the greeting, its own lines, then the signature. */
+function letter(
+  w: ReturnType<typeof pick>,
+  recipient: { to: string; name: string },
+  subject: string,
+  body: readonly string[],
+): AccountMail {
+  return {
+    to: recipient.to,
+    subject,
+    text: [w.dear(recipient.name), '', ...body, '', '—', w.signature].join('\n'),
+  };
+}
+
+/** Who a mail with a single-use link goes to, and the link's token and end. */
+interface LinkMailArgs {
   to: string;
   name: string;
   base: string;
   token: string;
   expiresAt: Date;
   language?: MailLanguage | null;
-}): AccountMail {
+}
+
+/** A mail whose point is one single-use link: what it is for, the link, when it ends. */
+function linkMail(args: LinkMailArgs, kind: 'verify' | 'reset', page: string): AccountMail {
   const w = pick(args.language);
-  return {
-    to: args.to,
-    subject: w.verify.subject,
-    text: [
-      w.dear(args.name),
-      '',
-      w.verify.intro,
-      '',
-      `${args.base}/verify-email?token=${args.token}`,
-      '',
-      w.verify.expiry(utc(args.expiresAt)),
-      w.verify.ignore,
-      '',
-      '—',
-      w.signature,
-    ].join('\n'),
-  };
+  return letter(w, args, w[kind].subject, [
+    w[kind].intro,
+    '',
+    `${args.base}/${page}?token=${args.token}`,
+    '',
+    w[kind].expiry(utc(args.expiresAt)),
+    w[kind].ignore,
+  ]);
+}
+
+export function verificationMail(args: LinkMailArgs): AccountMail {
+  return linkMail(args, 'verify', 'verify-email');
 }
 
 /** Sent instead of a verification mail when the address already has an account. */
@@ -172,50 +185,17 @@ export function alreadyRegisteredMail(args: {
   language?: MailLanguage | null;
 }): AccountMail {
   const w = pick(args.language);
-  return {
-    to: args.to,
-    subject: w.already.subject,
-    text: [
-      w.dear(args.name),
-      '',
-      ...w.already.intro,
-      '',
-      w.already.signIn(args.base),
-      w.already.reset(args.base),
-      w.already.ignore,
-      '',
-      '—',
-      w.signature,
-    ].join('\n'),
-  };
+  return letter(w, args, w.already.subject, [
+    ...w.already.intro,
+    '',
+    w.already.signIn(args.base),
+    w.already.reset(args.base),
+    w.already.ignore,
+  ]);
 }
 
-export function passwordResetMail(args: {
-  to: string;
-  name: string;
-  base: string;
-  token: string;
-  expiresAt: Date;
-  language?: MailLanguage | null;
-}): AccountMail {
-  const w = pick(args.language);
-  return {
-    to: args.to,
-    subject: w.reset.subject,
-    text: [
-      w.dear(args.name),
-      '',
-      w.reset.intro,
-      '',
-      `${args.base}/reset-password?token=${args.token}`,
-      '',
-      w.reset.expiry(utc(args.expiresAt)),
-      w.reset.ignore,
-      '',
-      '—',
-      w.signature,
-    ].join('\n'),
-  };
+export function passwordResetMail(args: LinkMailArgs): AccountMail {
+  return linkMail(args, 'reset', 'reset-password');
 }
 
 /** Tells the owner that the password changed, so a change they did not make does not go unseen. */
@@ -228,19 +208,10 @@ export function passwordChangedMail(args: {
   language?: MailLanguage | null;
 }): AccountMail {
   const w = pick(args.language);
-  return {
-    to: args.to,
-    subject: w.changed.subject,
-    text: [
-      w.dear(args.name),
-      '',
-      w.changed.what(args.how, utc(args.at)),
-      w.changed.sessions(args.how),
-      '',
-      w.changed.notYou(args.base),
-      '',
-      '—',
-      w.signature,
-    ].join('\n'),
-  };
+  return letter(w, args, w.changed.subject, [
+    w.changed.what(args.how, utc(args.at)),
+    w.changed.sessions(args.how),
+    '',
+    w.changed.notYou(args.base),
+  ]);
 }

@@ -5,11 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { schema } from '@permed/db';
-import { createHttpApp, type App } from '@permed/http';
-import { createTestContext, type TestContext } from '@permed/testing';
+import type { App } from '@permed/http';
+import type { TestContext } from '@permed/testing';
 import { THROTTLE_FREE_ATTEMPTS } from './login-throttle.ts';
 import { pruneAccountState } from './accounts.ts';
-import { authRoutes } from './routes.ts';
+import { clientAddresses, startAuthApp } from './test-support/auth-app.ts';
 import { hashToken } from './tokens.ts';
 
 let ctx: TestContext;
@@ -17,17 +17,14 @@ let app: App;
 const BASE = 'https://calls.example.org';
 
 beforeAll(async () => {
-  ctx = await createTestContext({ config: { PUBLIC_URL: `${BASE}/`, AUTH_RATE_LIMIT_PER_MINUTE: 20 } });
-  app = await createHttpApp(ctx.config, { name: 'auth', authenticator: ctx.deps.authenticator });
-  await app.register(authRoutes(ctx.deps), { prefix: '/api/auth' });
+  ({ ctx, app } = await startAuthApp({ PUBLIC_URL: `${BASE}/`, AUTH_RATE_LIMIT_PER_MINUTE: 20 }));
 });
 afterAll(async () => {
   await app.close();
   await ctx.close();
 });
 
-let client = 0;
-const fresh = () => `10.3.${Math.floor(++client / 250)}.${client % 250}`;
+const fresh = clientAddresses(3);
 let mailbox = 0;
 const newAddress = (name: string) => `${name.toLowerCase()}.${++mailbox}@mail.example.org`;
 
@@ -134,6 +131,14 @@ describe('sign-up and e-mail verification', () => {
       'auth.login_failed by self',
       'user.email_verified by self',
     ]);
+    // Each account act is audited with the address of the client that asked (post() sends from 10.3.x.y).
+    const ips = await ctx.db.db
+      .select({ action: schema.auditEvents.action, details: schema.auditEvents.details })
+      .from(schema.auditEvents)
+      .where(eq(schema.auditEvents.targetId, me.id))
+      .orderBy(asc(schema.auditEvents.id));
+    for (const row of ips.filter((r) => r.action.startsWith('user.')))
+      expect((row.details as { ip?: unknown }).ip, row.action).toMatch(/^10\.3\.\d+\.\d+$/);
   });
 
   it('answers a sign-up of a registered address exactly like a new one, and mails the owner instead', async () => {

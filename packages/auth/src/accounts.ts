@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
-import { enqueueOutbox, recordAudit, schema, type DbOrTx } from '@permed/db';
+import { enqueueOutbox, recordAudit, schema, type Actor, type DbOrTx } from '@permed/db';
 import { AppError, type Principal } from '@permed/http';
 import {
   alreadyRegisteredMail,
@@ -8,6 +8,7 @@ import {
   passwordResetMail,
   verificationMail,
   type AccountMail,
+  type MailLanguage,
 } from './account-mails.ts';
 import { clearSignInAttempts, takeSignInAttempt, THROTTLE_QUIET_RESET_MS } from './login-throttle.ts';
 import { assertStrongPassword } from './password-policy.ts';
@@ -30,6 +31,29 @@ export interface RequestMeta {
   requestId?: string | undefined;
 }
 
+/** Audits an act on one account, with the request's id and the caller's IP. */
+export async function auditAccount(
+  db: DbOrTx,
+  entry: {
+    actor: Actor;
+    action: string;
+    userId: string;
+    meta: RequestMeta;
+    at: Date;
+    details?: Record<string, unknown>;
+  },
+): Promise<void> {
+  await recordAudit(db, {
+    actor: entry.actor,
+    action: entry.action,
+    targetType: 'user',
+    targetId: entry.userId,
+    requestId: entry.meta.requestId ?? null,
+    details: { ip: entry.meta.ip ?? null, ...entry.details },
+    at: entry.at,
+  });
+}
+
 const anonymous = { userId: null, label: 'anonymous' };
 
 export function publicBase(config: AuthDeps['config']): string {
@@ -38,6 +62,46 @@ export function publicBase(config: AuthDeps['config']): string {
 
 async function sendMail(tx: DbOrTx, mail: AccountMail, at: Date): Promise<void> {
   await enqueueOutbox(tx, { kind: 'mail', payload: { ...mail }, at });
+}
+
+/** Tells the owner that the password changed, so a change they did not make does not go unseen. */
+async function mailPasswordChanged(
+  tx: DbOrTx,
+  config: AuthDeps['config'],
+  user: Pick<typeof users.$inferSelect, 'email' | 'displayName' | 'language'>,
+  how: 'reset' | 'change',
+  now: Date,
+): Promise<void> {
+  await sendMail(
+    tx,
+    passwordChangedMail({
+      to: user.email,
+      name: user.displayName,
+      base: publicBase(config),
+      at: now,
+      how,
+      language: user.language,
+    }),
+    now,
+  );
+}
+
+/** Issues a fresh e-mail verification link and mails it to the address being confirmed. */
+async function mailVerificationLink(
+  tx: DbOrTx,
+  args: { userId: string; to: string; name: string; base: string; language: MailLanguage | null; now: Date },
+): Promise<void> {
+  const link = await issueToken(tx, {
+    userId: args.userId,
+    purpose: 'verify-email',
+    now: args.now,
+    ttlMs: VERIFY_EMAIL_TTL_MS,
+  });
+  await sendMail(
+    tx,
+    verificationMail({ to: args.to, name: args.name, base: args.base, ...link, language: args.language }),
+    args.now,
+  );
 }
 
 /** A fresh single-use token: the caller gets the token, the database keeps its SHA-256. */
@@ -150,30 +214,19 @@ export async function signUp(
       .onConflictDoNothing()
       .returning({ id: users.id });
     if (created) {
-      const link = await issueToken(tx, {
+      await mailVerificationLink(tx, {
         userId: created.id,
-        purpose: 'verify-email',
+        to: email,
+        name: input.displayName,
+        base,
+        language: input.language ?? null,
         now,
-        ttlMs: VERIFY_EMAIL_TTL_MS,
       });
-      await sendMail(
-        tx,
-        verificationMail({
-          to: email,
-          name: input.displayName,
-          base,
-          ...link,
-          language: input.language ?? null,
-        }),
-        now,
-      );
-      await recordAudit(tx, {
+      await auditAccount(tx, {
         actor: { userId: created.id, label: email },
         action: 'user.signed_up',
-        targetType: 'user',
-        targetId: created.id,
-        requestId: meta.requestId ?? null,
-        details: { ip: meta.ip ?? null },
+        userId: created.id,
+        meta,
         at: now,
       });
       return;
@@ -184,30 +237,19 @@ export async function signUp(
         .update(users)
         .set({ displayName: input.displayName, passwordHash, language: input.language ?? existing.language })
         .where(eq(users.id, existing.id));
-      const link = await issueToken(tx, {
+      await mailVerificationLink(tx, {
         userId: existing.id,
-        purpose: 'verify-email',
+        to: email,
+        name: input.displayName,
+        base,
+        language: input.language ?? existing.language,
         now,
-        ttlMs: VERIFY_EMAIL_TTL_MS,
       });
-      await sendMail(
-        tx,
-        verificationMail({
-          to: email,
-          name: input.displayName,
-          base,
-          ...link,
-          language: input.language ?? existing.language,
-        }),
-        now,
-      );
-      await recordAudit(tx, {
+      await auditAccount(tx, {
         actor: { userId: existing.id, label: email },
         action: 'user.signed_up_again',
-        targetType: 'user',
-        targetId: existing.id,
-        requestId: meta.requestId ?? null,
-        details: { ip: meta.ip ?? null },
+        userId: existing.id,
+        meta,
         at: now,
       });
       return;
@@ -219,13 +261,11 @@ export async function signUp(
         alreadyRegisteredMail({ to: email, name: existing.displayName, base, language: existing.language }),
         now,
       );
-    await recordAudit(tx, {
+    await auditAccount(tx, {
       actor: anonymous,
       action: quiet ? 'user.sign_up_of_existing_unmailed' : 'user.sign_up_of_existing',
-      targetType: 'user',
-      targetId: existing.id,
-      requestId: meta.requestId ?? null,
-      details: { ip: meta.ip ?? null },
+      userId: existing.id,
+      meta,
       at: now,
     });
   });
@@ -246,13 +286,11 @@ export async function verifyEmail(
       .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now.toISOString()}::timestamptz)` })
       .where(eq(users.id, used.userId))
       .returning({ id: users.id, email: users.email });
-    await recordAudit(tx, {
+    await auditAccount(tx, {
       actor: { userId: user!.id, label: user!.email },
       action: 'user.email_verified',
-      targetType: 'user',
-      targetId: user!.id,
-      requestId: meta.requestId ?? null,
-      details: { ip: meta.ip ?? null },
+      userId: user!.id,
+      meta,
       at: now,
     });
     return { email: user!.email };
@@ -292,13 +330,11 @@ export async function requestPasswordReset(
       }),
       now,
     );
-    await recordAudit(tx, {
+    await auditAccount(tx, {
       actor: anonymous,
       action: 'user.password_reset_requested',
-      targetType: 'user',
-      targetId: user.id,
-      requestId: meta.requestId ?? null,
-      details: { ip: meta.ip ?? null },
+      userId: user.id,
+      meta,
       at: now,
     });
   });
@@ -341,25 +377,13 @@ export async function resetPassword(
     });
     if (!user.emailVerifiedAt)
       await tx.update(users).set({ emailVerifiedAt: now }).where(eq(users.id, user.id));
-    await sendMail(
-      tx,
-      passwordChangedMail({
-        to: user.email,
-        name: user.displayName,
-        base: publicBase(config),
-        at: now,
-        how: 'reset',
-        language: user.language,
-      }),
-      now,
-    );
-    await recordAudit(tx, {
+    await mailPasswordChanged(tx, config, user, 'reset', now);
+    await auditAccount(tx, {
       actor: { userId: user.id, label: user.email },
       action: 'user.password_reset',
-      targetType: 'user',
-      targetId: user.id,
-      requestId: meta.requestId ?? null,
-      details: { ip: meta.ip ?? null, sessionsRevoked, emailVerified: !user.emailVerifiedAt },
+      userId: user.id,
+      meta,
+      details: { sessionsRevoked, emailVerified: !user.emailVerifiedAt },
       at: now,
     });
   });
@@ -385,13 +409,11 @@ export async function changePassword(
       headers: { 'retry-after': String(gate.retryAfterSeconds) },
     });
   if (!user.passwordHash || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
-    await recordAudit(db, {
+    await auditAccount(db, {
       actor: { userId: user.id, label: user.email },
       action: 'user.password_change_failed',
-      targetType: 'user',
-      targetId: user.id,
-      requestId: meta.requestId ?? null,
-      details: { ip: meta.ip ?? null },
+      userId: user.id,
+      meta,
       at: clock.now(),
     });
     throw new AppError('VALIDATION_FAILED', 'The current password is wrong', {
@@ -423,25 +445,13 @@ export async function changePassword(
       keepSessionId: principal.sessionId,
       passwordField: { in: 'body', path: '/newPassword' },
     });
-    await sendMail(
-      tx,
-      passwordChangedMail({
-        to: user.email,
-        name: user.displayName,
-        base: publicBase(config),
-        at: now,
-        how: 'change',
-        language: user.language,
-      }),
-      now,
-    );
-    await recordAudit(tx, {
+    await mailPasswordChanged(tx, config, user, 'change', now);
+    await auditAccount(tx, {
       actor: { userId: user.id, label: user.email },
       action: 'user.password_changed',
-      targetType: 'user',
-      targetId: user.id,
-      requestId: meta.requestId ?? null,
-      details: { ip: meta.ip ?? null, sessionsRevoked: result.sessionsRevoked },
+      userId: user.id,
+      meta,
+      details: { sessionsRevoked: result.sessionsRevoked },
       at: now,
     });
     return result;

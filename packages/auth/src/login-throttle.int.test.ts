@@ -5,27 +5,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { schema } from '@permed/db';
 import { createHttpApp, type App } from '@permed/http';
-import { createTestContext, type TestContext, type TestUser } from '@permed/testing';
+import type { TestContext, TestUser } from '@permed/testing';
 import fc from 'fast-check';
 import { takeSignInAttempt, THROTTLE_FREE_ATTEMPTS, THROTTLE_LOCK_MAX_MS } from './login-throttle.ts';
 import { authRoutes } from './routes.ts';
+import { clientAddresses, startAuthApp } from './test-support/auth-app.ts';
 
 let ctx: TestContext;
 let app: App;
 
 beforeAll(async () => {
-  ctx = await createTestContext({ config: { AUTH_RATE_LIMIT_PER_MINUTE: 20 } });
-  app = await createHttpApp(ctx.config, { name: 'auth', authenticator: ctx.deps.authenticator });
-  await app.register(authRoutes(ctx.deps), { prefix: '/api/auth' });
+  ({ ctx, app } = await startAuthApp({ AUTH_RATE_LIMIT_PER_MINUTE: 20 }));
 });
 afterAll(async () => {
   await app.close();
   await ctx.close();
 });
 
-let client = 0;
-/** A fresh client address per call, so the per-address limit never interferes unless meant to. */
-const fresh = () => `10.1.${Math.floor(++client / 250)}.${client % 250}`;
+const fresh = clientAddresses(1);
 
 const signIn = (email: string, password: string, remoteAddress = fresh(), deviceToken?: string) =>
   app.inject({

@@ -1,7 +1,7 @@
 import { asc, eq, or, sql } from 'drizzle-orm';
 import { recordAudit, schema, type Db } from '@permed/db';
 import { AppError, type Principal } from '@permed/http';
-import type { Language, RequestMeta } from './accounts.ts';
+import { auditAccount, type Language, type RequestMeta } from './accounts.ts';
 import type { AuthDeps } from './sessions.ts';
 
 const {
@@ -201,13 +201,11 @@ export async function exportPersonalData(
     .from(auditEvents)
     .where(eq(auditEvents.actorUserId, account.id))
     .orderBy(asc(auditEvents.id));
-  await recordAudit(db, {
+  await auditAccount(db, {
     actor: { userId: account.id, label: email },
     action: 'user.data_exported',
-    targetType: 'user',
-    targetId: account.id,
-    requestId: meta.requestId ?? null,
-    details: { ip: meta.ip ?? null },
+    userId: account.id,
+    meta,
     at: now,
   });
   const { emailVerifiedAt, ...user } = account;

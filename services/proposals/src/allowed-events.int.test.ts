@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDueJobs, schema } from '@permed/db';
-import { validPdf } from '@permed/documents/testing';
 import { callJobHandlers } from '@permed/calls-service';
 import type { TestUser } from '@permed/testing';
 import {
   callDefinition,
-  completeProposal,
+  createDraft,
   createWorld,
-  multipart,
   stageTimes,
+  uploadFirstPdf,
   type World,
 } from './testing/factories.ts';
 
@@ -90,21 +89,8 @@ describe('allowedEvents, per caller', () => {
   });
 
   it('shows a draft proposal’s coordinator SUBMIT and WITHDRAW, and its other readers nothing', async () => {
-    const created = await world.app.inject({
-      method: 'POST',
-      url: '/api/proposals',
-      headers: coordinator.auth,
-      payload: completeProposal(SLUG),
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    proposalId = created.json<{ id: string }>().id;
-    const other = await world.app.inject({
-      method: 'POST',
-      url: '/api/proposals',
-      headers: coordinator.auth,
-      payload: completeProposal(SLUG),
-    });
-    neverSubmitted = other.json<{ id: string }>().id;
+    proposalId = await createDraft(world, coordinator, SLUG);
+    neverSubmitted = await createDraft(world, coordinator, SLUG);
     expect(await allowedFor(coordinator, neverSubmitted)).toEqual(['SUBMIT', 'WITHDRAW']);
     editor = await member('editor');
     viewer = await member('viewer');
@@ -122,14 +108,7 @@ describe('allowedEvents, per caller', () => {
   });
 
   it('never shows the scheduler’s or the call office’s events to the coordinator', async () => {
-    const upload = multipart(await validPdf({ pages: 2 }));
-    const up = await world.app.inject({
-      method: 'PUT',
-      url: `/api/proposals/${proposalId}/documents/proposal`,
-      headers: { ...coordinator.auth, ...upload.headers, 'if-none-match': '*' },
-      payload: upload.payload,
-    });
-    expect(up.statusCode, up.body).toBe(200);
+    await uploadFirstPdf(world, coordinator, proposalId);
     const submitted = await world.app.inject({
       method: 'POST',
       url: `/api/proposals/${proposalId}/submit`,

@@ -1,9 +1,8 @@
 // "My proposals" says when a submitted proposal has changes not yet submitted: the header, a
 // partner section or the document edited after the latest submission, a removed partner too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validPdf } from '@permed/documents/testing';
 import type { TestUser } from '@permed/testing';
-import { completeProposal, createWorld, multipart, type World } from './testing/factories.ts';
+import { createDraft, createWorld, uploadFirstPdf, type World } from './testing/factories.ts';
 
 let world: World;
 let coordinator: TestUser;
@@ -48,22 +47,8 @@ async function etag(url: string): Promise<string> {
 
 describe('changes not yet submitted', () => {
   it('are none for a draft never submitted (the state says it) and none right after submitting', async () => {
-    const created = await world.app.inject({
-      method: 'POST',
-      url: '/api/proposals',
-      headers: coordinator.auth,
-      payload: completeProposal(SLUG),
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    proposalId = created.json<{ id: string }>().id;
-    const upload = multipart(await validPdf({ pages: 2 }));
-    const up = await world.app.inject({
-      method: 'PUT',
-      url: `/api/proposals/${proposalId}/documents/proposal`,
-      headers: { ...coordinator.auth, ...upload.headers, 'if-none-match': '*' },
-      payload: upload.payload,
-    });
-    expect(up.statusCode, up.body).toBe(200);
+    proposalId = await createDraft(world, coordinator, SLUG);
+    await uploadFirstPdf(world, coordinator, proposalId);
     expect(await mine()).toEqual({ state: 'draft', changedSinceSubmission: false });
     await submit();
     expect(await mine()).toEqual({ state: 'submitted', changedSinceSubmission: false });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { eq } from 'drizzle-orm';
 import { schema } from '@permed/db';
+import { validPdf } from '@permed/documents/testing';
 import { login } from '@permed/auth';
 import { seedFunderRegistry, liveDemoDefinition } from '@permed/calls-service';
 import type { Config } from '@permed/config';
@@ -194,6 +195,30 @@ export async function createWorld(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates a complete draft proposal for the call as `user` and returns its id. */
+export async function createDraft(world: World, user: TestUser, callSlug: string): Promise<string> {
+  const created = await world.app.inject({
+    method: 'POST',
+    url: '/api/proposals',
+    headers: user.auth,
+    payload: completeProposal(callSlug),
+  });
+  if (created.statusCode !== 201) throw new Error(`proposal not created: ${created.body}`);
+  return created.json<{ id: string }>().id;
+}
+
+/** Uploads the first proposal document of a draft (a valid two-page PDF) as `user`. */
+export async function uploadFirstPdf(world: World, user: TestUser, proposalId: string): Promise<void> {
+  const upload = multipart(await validPdf({ pages: 2 }));
+  const up = await world.app.inject({
+    method: 'PUT',
+    url: `/api/proposals/${proposalId}/documents/proposal`,
+    headers: { ...user.auth, ...upload.headers, 'if-none-match': '*' },
+    payload: upload.payload,
+  });
+  if (up.statusCode !== 200) throw new Error(`document not uploaded: ${up.body}`);
 }
 
 export const localIn = (iso: string, zone: string): string =>

@@ -1,13 +1,12 @@
 import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
 import { Link, createFileRoute } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { Countdown } from '../components/countdown';
-import { DeadlineTimes } from '../components/deadline-times';
 import { QueryError } from '../components/query-error';
+import { DeadlineText } from '../features/calls/deadline-text';
 import { useServerNow } from '../lib/clock';
 import { useDocumentTitle } from '../lib/title';
 import { callsQuery, nextDeadline, stagesQuery } from '../features/calls/queries';
-import { callStateLabel, stageLabel } from '../features/calls/labels';
+import { callStateLabel } from '../features/calls/labels';
 
 export const Route = createFileRoute('/')({
   loader: ({ context }) => context.queryClient.ensureQueryData(callsQuery),
@@ -57,18 +56,7 @@ function NextDeadline({ slug, zone }: { slug: string; zone: string }) {
   return (
     <div className="deadline">
       <h3 className="deadline__title">{t('calls.nextDeadline')}</h3>
-      {next ? (
-        <>
-          <p className="deadline__what">
-            {t('deadline.closes', { stage: stageLabel(t, next.kind, next.label) })}
-            <br />
-            <Countdown until={next.closesAt.utc} />
-          </p>
-          <DeadlineTimes iso={next.closesAt.utc} callZone={zone} />
-        </>
-      ) : (
-        <p>{t('deadline.none')}</p>
-      )}
+      <DeadlineText next={next} zone={zone} />
     </div>
   );
 }

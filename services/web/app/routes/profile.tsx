@@ -11,7 +11,7 @@ import {
   Field,
   FormAlert,
   FormSuccess,
-  PasswordAdviceText,
+  NewPasswordField,
   applyProblem,
   problemText,
   type PasswordAdvice,
@@ -210,15 +210,10 @@ function PasswordForm() {
         error={fieldError(t, errors.currentPassword)}
         {...form.register('currentPassword')}
       />
-      <Field
-        label={t('account.fields.newPassword')}
-        type="password"
-        autoComplete="new-password"
-        required
-        hint={t('account.password.hint')}
+      <NewPasswordField
+        register={form.register('newPassword', { onChange: () => setAdvice(null) })}
         error={fieldError(t, errors.newPassword)}
-        extra={<PasswordAdviceText advice={advice} />}
-        {...form.register('newPassword', { onChange: () => setAdvice(null) })}
+        advice={advice}
       />
       <div className="form__actions">
         <button type="submit" className="button button--primary" disabled={isSubmitting}>

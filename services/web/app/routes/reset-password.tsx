@@ -6,10 +6,9 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { confirmPasswordReset } from '../features/account/account-api';
 import {
-  Field,
   FormAlert,
   FormSuccess,
-  PasswordAdviceText,
+  NewPasswordField,
   applyProblem,
   type PasswordAdvice,
 } from '../features/account/form';
@@ -80,15 +79,10 @@ function ResetPassword() {
     body = (
       <form className="form" noValidate onSubmit={(e) => void onSubmit(e)}>
         <FormAlert message={message} />
-        <Field
-          label={t('account.fields.newPassword')}
-          type="password"
-          autoComplete="new-password"
-          required
-          hint={t('account.password.hint')}
+        <NewPasswordField
+          register={form.register('password', { onChange: () => setAdvice(null) })}
           error={fieldError(t, errors.password)}
-          extra={<PasswordAdviceText advice={advice} />}
-          {...form.register('password', { onChange: () => setAdvice(null) })}
+          advice={advice}
         />
         <div className="form__actions">
           <button type="submit" className="button button--primary" disabled={isSubmitting}>

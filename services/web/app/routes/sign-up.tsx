@@ -8,7 +8,7 @@ import { signUp } from '../features/account/account-api';
 import {
   Field,
   FormAlert,
-  PasswordAdviceText,
+  NewPasswordField,
   applyProblem,
   type PasswordAdvice,
 } from '../features/account/form';
@@ -78,15 +78,10 @@ function SignUp() {
           error={fieldError(t, errors.email)}
           {...form.register('email')}
         />
-        <Field
-          label={t('account.fields.newPassword')}
-          type="password"
-          autoComplete="new-password"
-          required
-          hint={t('account.password.hint')}
+        <NewPasswordField
+          register={form.register('password', { onChange: () => setAdvice(null) })}
           error={fieldError(t, errors.password)}
-          extra={<PasswordAdviceText advice={advice} />}
-          {...form.register('password', { onChange: () => setAdvice(null) })}
+          advice={advice}
         />
         <LanguageChoice register={form.register('language')} />
         <div className="form__actions">

@@ -1,5 +1,5 @@
 import { forwardRef, useId, type InputHTMLAttributes, type ReactNode } from 'react';
-import type { FieldValues, Path, UseFormSetError } from 'react-hook-form';
+import type { FieldValues, Path, UseFormRegisterReturn, UseFormSetError } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../lib/api';
 import { type i18next } from '../../i18n';
@@ -75,6 +75,36 @@ export function PasswordAdviceText({ advice }: { advice: PasswordAdvice | null }
         ))}
       </ul>
     </div>
+  );
+}
+
+/**
+ * The one new-password input (sign-up, reset, profile): labelled, with the rules as its hint and
+ * the server's advice under its error, both reached through aria-describedby. `register` is the
+ * form's registration of the field (with an onChange that clears the advice, which spoke of the
+ * old value).
+ */
+export function NewPasswordField({
+  register,
+  error,
+  advice,
+}: {
+  register: UseFormRegisterReturn;
+  error: string | undefined;
+  advice: PasswordAdvice | null;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Field
+      label={t('account.fields.newPassword')}
+      type="password"
+      autoComplete="new-password"
+      required
+      hint={t('account.password.hint')}
+      error={error}
+      extra={<PasswordAdviceText advice={advice} />}
+      {...register}
+    />
   );
 }
 

@@ -7,7 +7,7 @@ import { codePoints } from './money';
 import { headerFlat, headerPatch } from './partner-model';
 import { etag, proposalQuery, type CallFacts, type ProposalView } from './queries';
 import { changedKeys, type Flat } from './rebase';
-import { conditionalWrite, focusFirstError } from './save';
+import { conditionalWrite, focusFirstError, useResaveWhenResolved } from './save';
 import { useSectionDraft } from './section-draft';
 import { SaveStatus, problemText } from './status';
 
@@ -33,7 +33,6 @@ export function HeaderEditor({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<'idle' | 'saving' | 'saved' | 'conflict' | 'error'>('idle');
   const [failure, setFailure] = useState<string | null>(null);
-  const [retry, setRetry] = useState(false);
   const form = useRef<HTMLFormElement>(null);
   const { draft } = section;
 
@@ -63,7 +62,7 @@ export function HeaderEditor({
     } else if (outcome.kind === 'stale') {
       section.rebaseOn(headerFlat(outcome.fresh.header), outcome.fresh.header.version);
       setStatus('conflict');
-      setRetry(true);
+      resaveWhenResolved();
     } else if (outcome.kind === 'invalid') {
       setErrors(outcome.fields);
       setStatus('error');
@@ -74,14 +73,7 @@ export function HeaderEditor({
     }
   }
 
-  // After a 412 the edits are laid over the other person's; once every clash is decided, the
-  // save goes out again with the new ETag.
-  useEffect(() => {
-    if (!retry || section.conflicts.length > 0) return;
-    setRetry(false);
-    void save();
-    // save reads the current draft; it runs once per resolved 412
-  }, [retry, section.conflicts.length]);
+  const resaveWhenResolved = useResaveWhenResolved(section.conflicts.length, save);
 
   const label = (key: string) => t(`workspace.header.${key as HeaderKey}`);
   const abstractLength = codePoints(draft.abstract ?? '');

@@ -26,7 +26,7 @@ import {
   type PartnerView,
   type ProposalView,
 } from './queries';
-import { conditionalWrite, focusFirstError } from './save';
+import { conditionalWrite, focusFirstError, useResaveWhenResolved } from './save';
 import { useSectionDraft } from './section-draft';
 import { SaveStatus, problemText } from './status';
 
@@ -94,7 +94,6 @@ export function PartnerEditor({
   const [errors, setErrors] = useState<FieldErrors>({});
   const [status, setStatus] = useState<Status>('idle');
   const [failure, setFailure] = useState<string | null>(null);
-  const [retry, setRetry] = useState(false);
   const form = useRef<HTMLFormElement>(null);
   const { draft } = section;
   const v = (k: string) => draft[k] ?? '';
@@ -185,7 +184,7 @@ export function PartnerEditor({
       }
       section.rebaseOn(partnerFlat(theirs), theirs.version);
       setStatus('conflict');
-      setRetry(true);
+      resaveWhenResolved();
     } else if (outcome.kind === 'invalid') {
       setErrors(outcome.fields);
       setStatus('error');
@@ -196,11 +195,7 @@ export function PartnerEditor({
     }
   }
 
-  useEffect(() => {
-    if (!retry || section.conflicts.length > 0) return;
-    setRetry(false);
-    void save();
-  }, [retry, section.conflicts.length]);
+  const resaveWhenResolved = useResaveWhenResolved(section.conflicts.length, save);
 
   async function remove() {
     if (

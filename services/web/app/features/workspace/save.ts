@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import type { QueryClient } from '@tanstack/react-query';
 import { ApiError, toApiError } from '../../lib/api';
 import { fieldKey } from './partner-model';
@@ -44,4 +45,19 @@ export function focusFirstError(container: HTMLElement | null): void {
   requestAnimationFrame(() => {
     container?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   });
+}
+
+/**
+ * After a 412 the edits are laid over the other person's; once every clash is decided, the save
+ * goes out again (with the new ETag). Call the returned function on a 412. `save` is the current
+ * render's, so it sends the draft as resolved; it runs once per resolved 412.
+ */
+export function useResaveWhenResolved(conflicts: number, save: () => Promise<void>): () => void {
+  const [pending, setPending] = useState(false);
+  useEffect(() => {
+    if (!pending || conflicts > 0) return;
+    setPending(false);
+    void save();
+  }, [pending, conflicts]);
+  return () => setPending(true);
 }

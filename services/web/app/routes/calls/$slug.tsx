@@ -1,11 +1,10 @@
 import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
 import { Link, createFileRoute, notFound } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { Countdown } from '../../components/countdown';
-import { DeadlineTimes } from '../../components/deadline-times';
 import { NotFound } from '../../components/not-found';
 import { QueryError } from '../../components/query-error';
 import { ApiError } from '../../lib/api';
+import { DeadlineText } from '../../features/calls/deadline-text';
 import { useServerNow } from '../../lib/clock';
 import {
   countryName,
@@ -147,17 +146,8 @@ function Deadline({ slug, zone }: { slug: string; zone: string }) {
         <p className="muted">{t('common.loading')}</p>
       ) : stages.isError ? (
         <QueryError error={stages.error} retry={() => void stages.refetch()} />
-      ) : next ? (
-        <>
-          <p className="deadline__what">
-            {t('deadline.closes', { stage: stageLabel(t, next.kind, next.label) })}
-            <br />
-            <Countdown until={next.closesAt.utc} />
-          </p>
-          <DeadlineTimes iso={next.closesAt.utc} callZone={zone} />
-        </>
       ) : (
-        <p>{t('deadline.none')}</p>
+        <DeadlineText next={next} zone={zone} />
       )}
       <p className="subscribe">
         <a className="button button--primary" href={calendarUrl(slug)} type="text/calendar">
