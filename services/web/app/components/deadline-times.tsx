@@ -1,11 +1,12 @@
 import { useTranslation } from 'react-i18next';
-import { formatInstant, visitorZone, zoneAbbreviation } from '../lib/format';
+import { formatInstant, zoneAbbreviation } from '../lib/format';
+import { useReadingZone } from '../lib/reading-zone';
 
-/** One instant in the visitor's zone and in the call's zone, each named. */
+/** One instant in the reader's zone (the profile's, else the browser's) and in the call's zone. */
 export function DeadlineTimes({ iso, callZone }: { iso: string; callZone: string }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.resolvedLanguage ?? 'en';
-  const mine = visitorZone();
+  const mine = useReadingZone();
   const row = (label: string, zone: string) => (
     <div className="times__row">
       <dt>{label}</dt>

@@ -29,6 +29,8 @@ export interface Session {
 const REFRESH_KEY = 'permed.refreshToken';
 const DEVICE_KEY = 'permed.deviceToken';
 const USER_KEY = 'permed.user';
+/** The profile's time zone as last learned, with whose it is: `{ user, zone }`, zone null = none. */
+const ZONE_KEY = 'permed.timeZone';
 
 let current: Session | null = null;
 const listeners = new Set<() => void>();
@@ -62,7 +64,33 @@ export function endSession(): void {
   current = null;
   storage()?.removeItem(REFRESH_KEY);
   storage()?.removeItem(USER_KEY);
+  storage()?.removeItem(ZONE_KEY);
   emit();
+}
+
+/**
+ * The time zone the signed-in person chose in the profile (null: none chosen), kept beside the
+ * user so deadlines read in it without asking the server on every page. Learned from the profile
+ * (GET or PATCH /api/auth/me); the sign-in answer does not carry it.
+ */
+export function rememberSessionZone(userId: string, zone: string | null): void {
+  storage()?.setItem(ZONE_KEY, JSON.stringify({ user: userId, zone }));
+  emit();
+}
+
+/** The signed-in person's profile zone: a zone, null for none chosen, undefined when not yet known. */
+export function sessionZone(): string | null | undefined {
+  const user = sessionUser();
+  const stored = storage()?.getItem(ZONE_KEY);
+  if (!user || !stored) return undefined;
+  try {
+    const known = JSON.parse(stored) as { user?: unknown; zone?: unknown };
+    // Another account's zone (signed in as someone else without signing out) is not this one's.
+    if (known.user !== user.id) return undefined;
+    return typeof known.zone === 'string' ? known.zone : null;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The signed-in person renamed themselves (profile): the header shows the new name at once. */
@@ -107,7 +135,7 @@ function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   // Another tab signing in or out changes localStorage; follow it.
   const onStorage = (event: StorageEvent) => {
-    if (event.key === REFRESH_KEY || event.key === USER_KEY || event.key === null) {
+    if (event.key === REFRESH_KEY || event.key === USER_KEY || event.key === ZONE_KEY || event.key === null) {
       if (!storage()?.getItem(REFRESH_KEY)) current = null;
       listener();
     }
@@ -122,6 +150,21 @@ function subscribe(listener: () => void): () => void {
 /** The signed-in user for a component (re-renders on sign-in and sign-out, in any tab). */
 export function useSessionUser(): SessionUser | null {
   return useSyncExternalStore(subscribe, snapshot, () => null);
+}
+
+// A string snapshot compares by value, so useSyncExternalStore re-renders only on a change.
+const zoneSnapshot = (): string => {
+  const zone = sessionZone();
+  return zone === undefined ? '?' : (zone ?? '');
+};
+
+/**
+ * The profile's zone for a component: a zone, null when signed out or none chosen, undefined while
+ * signed in and not yet known.
+ */
+export function useSessionZone(): string | null | undefined {
+  const key = useSyncExternalStore(subscribe, zoneSnapshot, () => '');
+  return key === '?' ? undefined : key === '' ? null : key;
 }
 
 let refreshing: Promise<Session | null> | null = null;

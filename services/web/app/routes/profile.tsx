@@ -22,7 +22,7 @@ import { passwordSchema, profileSchema } from '../features/account/schemas';
 import { requireSession } from '../features/account/redirect';
 import { TimeZoneField } from '../features/account/time-zone-field';
 import { i18next } from '../i18n';
-import { renameSessionUser } from '../lib/session';
+import { rememberSessionZone, renameSessionUser } from '../lib/session';
 import { SignInAgain, isSignedOut } from '../features/account/sign-in-again';
 import { useDocumentTitle } from '../lib/title';
 
@@ -82,6 +82,7 @@ function ProfileForm({ me }: { me: Me }) {
       });
       queryClient.setQueryData(['me'], updated);
       renameSessionUser(updated.displayName);
+      rememberSessionZone(updated.id, updated.timeZone);
       form.reset({
         displayName: updated.displayName,
         orcid: updated.orcid ?? '',
