@@ -357,9 +357,19 @@ describe('the workspace in German and French', () => {
     const id = await createProposal(world, coordinator, 'LANGS', [
       partner('charite', 'Charité', 'DE', 'bmbf', true),
     ]);
-    for (const [language, heading, consortium] of [
-      ['de', 'Prüfung der Förderfähigkeit', 'Konsortium'],
-      ['fr', "Vérification de l'éligibilité", 'Consortium'],
+    for (const [language, heading, consortium, sentence] of [
+      [
+        'de',
+        'Prüfung der Förderfähigkeit',
+        'Konsortium',
+        'Das Konsortium muss mindestens 3 förderfähige Partner',
+      ],
+      [
+        'fr',
+        "Vérification de l'éligibilité",
+        'Consortium',
+        'Le consortium doit compter au moins 3 partenaires éligibles',
+      ],
     ] as const) {
       const { page, context, problems } = await signedInPage(coordinator, { ...visitor, locale: language });
       await context.addInitScript((l) => localStorage.setItem('permed.language', l), language);
@@ -369,6 +379,18 @@ describe('the workspace in German and French', () => {
       await expect
         .poll(() => panel(page).or(page.getByRole('complementary')).first().textContent())
         .toMatch(/\d/);
+      // One partner fails the call's minimum of three: the finding leads with the rule's sentence in
+      // the interface language, and the server's English explanation follows, marked as English.
+      const finding = page
+        .getByRole('complementary', { name: heading })
+        .getByRole('listitem')
+        .filter({ hasText: sentence });
+      await finding.waitFor({ timeout: 15_000 });
+      expect(await finding.locator('.finding__message').textContent()).toContain(sentence);
+      const original = finding.locator('[lang="en"]');
+      expect(await original.textContent()).toMatch(
+        /^The call requires at least 3 partners eligible for funding/,
+      );
       await expectAccessible(page, `workspace (${language})`);
       await shoot(page, `workspace-${language}`);
       expect(problems).toEqual([]);

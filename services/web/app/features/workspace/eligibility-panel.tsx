@@ -110,13 +110,23 @@ export function EligibilityPanel({
             <span className="small">{f.partnerIds.map(partnerName).join(', ')}</span>
           )}
         </p>
-        <p className="finding__message" lang="en">
-          {f.message}
-        </p>
-        {rule && (
+        {local ? (
+          // In de/fr the rule's sentence leads; the server's English finding stays below it, as it
+          // alone names the partners' figures.
+          <>
+            <p className="finding__message">{local}</p>
+            <p className="finding__original small muted" lang="en">
+              {f.message}
+            </p>
+          </>
+        ) : (
+          <p className="finding__message" lang="en">
+            {f.message}
+          </p>
+        )}
+        {rule && !local && (
           <p className="finding__rule small">
-            <strong>{t('workspace.eligibility.rule')}:</strong>{' '}
-            {local ? <span>{local}</span> : <span lang="en">{rule.text}</span>}
+            <strong>{t('workspace.eligibility.rule')}:</strong> <span lang="en">{rule.text}</span>
           </p>
         )}
         {f.source?.url ? (
