@@ -42,6 +42,8 @@ describe('the time zone of the profile', () => {
     await expect
       .poll(() => page.locator('.times__row', { hasText: 'Call time' }).first().textContent())
       .not.toContain('Asia/Tokyo');
+    // The footer names the same zone the deadlines are read in.
+    expect(await page.locator('footer').textContent()).toContain('(Asia/Tokyo)');
     expect(await axeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await signedIn.close();
@@ -54,6 +56,7 @@ describe('the time zone of the profile', () => {
     });
     await anon.goto(`${world.base}/calls/live-demo-call`);
     expect(await yourTimeZone(anon)).toBe('Europe/Lisbon');
+    expect(await anon.locator('footer').textContent()).toContain('(Europe/Lisbon)');
     // Signed out, the page asks for no profile.
     expect(meCalls).toEqual([]);
     await signedOut.close();

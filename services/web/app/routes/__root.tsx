@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { LanguageSwitcher } from '../components/language-switcher';
 import { NotFound } from '../components/not-found';
 import { UserMenu } from '../features/account/user-menu';
-import { visitorZone } from '../lib/format';
+import { useReadingZone } from '../lib/reading-zone';
 
 export const Route = createRootRouteWithContext<{ queryClient: QueryClient }>()({
   component: Shell,
@@ -14,6 +14,8 @@ export const Route = createRootRouteWithContext<{ queryClient: QueryClient }>()(
 
 function Shell() {
   const { t } = useTranslation();
+  // The footer names the zone the deadlines are read in: the profile's when signed in.
+  const readingZone = useReadingZone();
   const main = useRef<HTMLElement>(null);
   const pathname = useRouterState({ select: (s) => s.location.pathname });
   const shown = useRef(pathname);
@@ -49,7 +51,7 @@ function Shell() {
         <Outlet />
       </main>
       <footer className="site-footer">
-        <p>{t('app.footer', { zone: visitorZone() })}</p>
+        <p>{t('app.footer', { zone: readingZone })}</p>
         <p>
           <a href="/docs/">{t('app.apiDocs')}</a>
         </p>
