@@ -1,10 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq } from 'drizzle-orm';
-import { runDueJobs, schema } from '@permed/db';
+import { runDueJobs } from '@permed/db';
 import { validPdf } from '@permed/documents/testing';
 import { callJobHandlers } from '@permed/calls-service';
 import type { TestUser } from '@permed/testing';
-import { completeProposal, createWorld, multipart, stageTimes, type World } from './testing/factories.ts';
+import {
+  completeProposal,
+  createWorld,
+  multipart,
+  stageTimes,
+  type World,
+  proposalState,
+} from './testing/factories.ts';
 
 // A submit after the deadline, once the call has moved on: the scheduler closed the pre-proposal
 // stage and sent the submitted proposals to the eligibility check. The consortium must hear that
@@ -47,13 +53,7 @@ async function readyProposal(): Promise<string> {
 const post = (id: string, action: string) =>
   world.app.inject({ method: 'POST', url: `/api/proposals/${id}/${action}`, headers: coordinator.auth });
 
-async function stateOf(id: string) {
-  const [row] = await world.ctx.db.db
-    .select({ state: schema.workflowInstances.state })
-    .from(schema.workflowInstances)
-    .where(and(eq(schema.workflowInstances.kind, 'proposal'), eq(schema.workflowInstances.subjectId, id)));
-  return row?.state;
-}
+const stateOf = (id: string) => proposalState(world, id);
 
 describe('a submit after the call moved on', () => {
   it('answers 409 DEADLINE_PASSED with the deadline, not INVALID_TRANSITION (edits too)', async () => {

@@ -4,7 +4,14 @@ import { canonicalHash, schema } from '@permed/db';
 import { readPdf, validPdf } from '@permed/documents/testing';
 import type { TestUser } from '@permed/testing';
 import { proposalsOutboxHandlers } from './receipt-pdf.ts';
-import { completeProposal, createWorld, multipart, stageTimes, type World } from './testing/factories.ts';
+import {
+  completeProposal,
+  createWorld,
+  multipart,
+  stageTimes,
+  type World,
+  proposalState,
+} from './testing/factories.ts';
 
 let world: World;
 let coordinator: TestUser;
@@ -72,13 +79,7 @@ async function versionsOf(id: string) {
     .orderBy(asc(schema.proposalVersions.seq));
 }
 
-async function stateOf(id: string) {
-  const [row] = await world.ctx.db.db
-    .select({ state: schema.workflowInstances.state })
-    .from(schema.workflowInstances)
-    .where(and(eq(schema.workflowInstances.kind, 'proposal'), eq(schema.workflowInstances.subjectId, id)));
-  return row?.state;
-}
+const stateOf = (id: string) => proposalState(world, id);
 
 describe('validation', () => {
   it('lists completeness problems and the eligibility pre-check; errors block, warnings do not', async () => {

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { schema } from '@permed/db';
 import { validPdf } from '@permed/documents/testing';
 import { login } from '@permed/auth';
@@ -223,3 +223,14 @@ export async function uploadFirstPdf(world: World, user: TestUser, proposalId: s
 
 export const localIn = (iso: string, zone: string): string =>
   DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).toISO({ suppressMilliseconds: true })!;
+
+/** The lifecycle state of a proposal as stored (what the scheduler and the use cases left it in). */
+export async function proposalState(world: World, proposalId: string): Promise<string | undefined> {
+  const [row] = await world.ctx.db.db
+    .select({ state: schema.workflowInstances.state })
+    .from(schema.workflowInstances)
+    .where(
+      and(eq(schema.workflowInstances.kind, 'proposal'), eq(schema.workflowInstances.subjectId, proposalId)),
+    );
+  return row?.state;
+}
