@@ -1,9 +1,6 @@
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { createBlobStore } from '@permed/blobs';
-import { validPdf } from '@permed/documents/testing';
+import { prepareOpenCall } from '../support/open-call.ts';
 import { createScenarioDatabase } from '../support/database.ts';
-import { prepareProposals, publishCallClosingAt, type PreparedProposal } from '../support/fixtures.ts';
 import {
   acknowledged,
   clientAgent,
@@ -82,21 +79,11 @@ export async function postgresFault(options: PostgresFaultOptions): Promise<Post
   let platform: PlatformProcess | undefined;
   let relay: TcpRelay | undefined;
   try {
-    const handle = await db.open();
-    let callId: string;
-    let proposals: PreparedProposal[];
-    try {
-      callId = await publishCallClosingAt(handle.db, 'pg-fault', new Date(Date.now() + 30 * 24 * 3600_000));
-      const pdf = await createBlobStore(path.join(db.dataDir, 'blobs')).put(await validPdf({ pages: 1 }));
-      proposals = await prepareProposals(handle.db, db.config, {
-        callSlug: 'pg-fault',
-        count: options.proposals,
-        label: 'fault',
-        pdf,
-      });
-    } finally {
-      await handle.close();
-    }
+    const { callId, proposals } = await prepareOpenCall(db, {
+      slug: 'pg-fault',
+      count: options.proposals,
+      label: 'fault',
+    });
     const target = new URL(db.url!);
     relay = await startTcpRelay({ host: target.hostname, port: Number(target.port || 5432) });
     platform = await startPlatform(db.platformEnv({ DATABASE_URL: relay.via(db.url!) }));

@@ -1,11 +1,8 @@
 import http from 'node:http';
 import net from 'node:net';
-import path from 'node:path';
-import { createBlobStore } from '@permed/blobs';
 import { configSchema } from '@permed/config';
-import { validPdf } from '@permed/documents/testing';
+import { prepareOpenCall } from '../support/open-call.ts';
 import { createScenarioDatabase, type Backend } from '../support/database.ts';
-import { prepareProposals, publishCallClosingAt, type PreparedProposal } from '../support/fixtures.ts';
 import {
   acknowledged,
   sleep,
@@ -169,21 +166,11 @@ export async function slowClients(options: SlowClientsOptions): Promise<SlowClie
   };
   let platform: PlatformProcess | undefined;
   try {
-    const handle = await db.open();
-    let callId: string;
-    let proposals: PreparedProposal[];
-    try {
-      callId = await publishCallClosingAt(handle.db, 'slow', new Date(Date.now() + 30 * 24 * 3600_000));
-      const pdf = await createBlobStore(path.join(db.dataDir, 'blobs')).put(await validPdf({ pages: 1 }));
-      proposals = await prepareProposals(handle.db, db.config, {
-        callSlug: 'slow',
-        count: options.honestClients,
-        label: 'slow',
-        pdf,
-      });
-    } finally {
-      await handle.close();
-    }
+    const { callId, proposals } = await prepareOpenCall(db, {
+      slug: 'slow',
+      count: options.honestClients,
+      label: 'slow',
+    });
     platform = await startPlatform(env);
     await waitUntilReady(platform.url);
     const base = platform.url;
